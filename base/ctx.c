@@ -1,0 +1,79 @@
+#include "base/ctx.h"
+#include "base/io.h"
+#include "base/xalloc.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/banned.h"
+
+static char *home_dir(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && *h)
+		return xstrdup(h);
+	pw = getpwuid(geteuid());
+	return xstrdup(pw ? pw->pw_dir : "/");
+}
+
+static char *xdg_dir(const char *var, const char *fallback_rel)
+{
+	const char *v = getenv(var);
+	char *home, *res;
+
+	if (v && *v == '/')
+		return path_join(v, "peapod");
+	home = home_dir();
+	res = xasprintf("%s/%s/peapod", home, fallback_rel);
+	free(home);
+	return res;
+}
+
+/* Rootless run root: $XDG_RUNTIME_DIR/peapod, else a private directory in
+ * /tmp (as podman does when there is no logind). */
+static char *rootless_runroot(uid_t uid)
+{
+	const char *v = getenv("XDG_RUNTIME_DIR");
+
+	if (v && *v == '/')
+		return path_join(v, "peapod");
+	return xasprintf("/tmp/peapod-run-%u", (unsigned)uid);
+}
+
+int ctx_init_paths(struct pea_ctx *ctx, struct pea_err **err)
+{
+	ctx->uid = geteuid();
+	ctx->rootless = ctx->uid != 0;
+	if (!ctx->rootless) {
+		if (!ctx->root)
+			ctx->root = xstrdup("/var/lib/peapod");
+		if (!ctx->runroot)
+			ctx->runroot = xstrdup("/run/peapod");
+		if (!ctx->confdir)
+			ctx->confdir = xstrdup("/etc/peapod");
+	} else {
+		if (!ctx->root)
+			ctx->root = xdg_dir("XDG_DATA_HOME", ".local/share");
+		if (!ctx->runroot)
+			ctx->runroot = rootless_runroot(ctx->uid);
+		if (!ctx->confdir)
+			ctx->confdir = xdg_dir("XDG_CONFIG_HOME", ".config");
+	}
+	(void)err;
+	return 0;
+}
+
+void ctx_release(struct pea_ctx *ctx)
+{
+	free(ctx->root);
+	free(ctx->runroot);
+	free(ctx->confdir);
+	free(ctx->runtime);
+	free(ctx->storage_driver);
+	ctx->root = ctx->runroot = ctx->confdir = NULL;
+	ctx->runtime = ctx->storage_driver = NULL;
+}

@@ -1,0 +1,14 @@
+/* Per-object lock files (flock) so that two lifecycle operations on one
+ * object don't race.  Locks live under the run root. */
+#ifndef PEA_LOCKFILE_H
+#define PEA_LOCKFILE_H
+
+#include "base/err.h"
+
+/* Open (creating) `path` and take an exclusive flock; returns the fd, which
+ * holds the lock until closed (cleanup_close works). */
+int lockfile_lock(const char *path, struct pea_err **err);
+/* Same with a shared lock. */
+int lockfile_lock_shared(const char *path, struct pea_err **err);
+
+#endif

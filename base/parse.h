@@ -1,0 +1,19 @@
+/* Numbers parsed with range checks (atoi is banned).  Each returns 0 on
+ * success and -1 with *err set (kind INVALID) otherwise; `what` names the
+ * value in the message. */
+#ifndef PEA_PARSE_H
+#define PEA_PARSE_H
+
+#include <stdint.h>
+#include "base/err.h"
+
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
+	      const char *what, struct pea_err **err);
+int parse_int(const char *s, int min, int max, int *out, const char *what,
+	      struct pea_err **err);
+/* Sizes like 64m, 1g, 512k, 100 (bytes); binary multiples as podman. */
+int parse_size(const char *s, int64_t *out, const char *what, struct pea_err **err);
+/* true/false, yes/no, 1/0, on/off. */
+int parse_bool(const char *s, int *out, const char *what, struct pea_err **err);
+
+#endif
