@@ -9,6 +9,7 @@
 CC      ?= gcc
 PKG_CONFIG ?= pkg-config
 BUILD   ?= build
+BIN     ?= bin
 PREFIX  ?= /usr/local
 
 PKGS := yaml-0.1 libcyaml json-c libseccomp libcap libcurl openssl libzstd \
@@ -40,7 +41,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
-BINS := bin/peapod $(if $(CONMON_OBJS),bin/peapod-conmon) $(if $(INFRA_SRCS),bin/peapod-pause)
+BINS := $(BIN)/peapod $(if $(CONMON_OBJS),$(BIN)/peapod-conmon) $(if $(INFRA_SRCS),$(BIN)/peapod-pause)
 
 .PHONY: all clean deps unit e2e check fuzz bench install acceptance format
 all: $(BINS)
@@ -67,20 +68,20 @@ $(BUILD)/empty.o:
 	@mkdir -p $(BUILD)
 	printf '' | $(CC) -x c -c - -o $@
 
-bin/peapod: $(CLI_OBJS) $(ARCHIVES) | $(BUILD)/empty.o
-	@mkdir -p bin
+$(BIN)/peapod: $(CLI_OBJS) $(ARCHIVES) | $(BUILD)/empty.o
+	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(ARCHIVES) $(LIBS)
 
-bin/peapod-conmon: $(CONMON_OBJS) $(BUILD)/libbase.a
-	@mkdir -p bin
+$(BIN)/peapod-conmon: $(CONMON_OBJS) $(BUILD)/libbase.a
+	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CONMON_OBJS) $(BUILD)/libbase.a $(LIBS)
 
 # The pause process is static and uses libc only (no sanitizers: it must
 # run in an empty rootfs).
-bin/peapod-pause: $(INFRA_SRCS)
-	@mkdir -p bin
+$(BIN)/peapod-pause: $(INFRA_SRCS)
+	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $(INFRA_SRCS)
 
@@ -130,14 +131,14 @@ deps:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/peapod
-	install -m 0755 bin/peapod $(DESTDIR)$(PREFIX)/bin/peapod
-	for b in bin/peapod-conmon bin/peapod-pause; do \
+	install -m 0755 $(BIN)/peapod $(DESTDIR)$(PREFIX)/bin/peapod
+	for b in $(BIN)/peapod-conmon $(BIN)/peapod-pause; do \
 	  [ ! -f $$b ] || install -m 0755 $$b $(DESTDIR)$(PREFIX)/libexec/peapod/; done
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) bin
+	rm -rf $(BUILD) $(BIN)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
