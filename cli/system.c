@@ -1,18 +1,95 @@
 /* version, info, system df|reset|info */
 #include "cli/cli.h"
+#include "base/cleanup.h"
+#include "base/xalloc.h"
+#include "podengine/system.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "base/banned.h"
+
+#define PEAPOD_VERSION "0.1.0"
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 {
-	printf("Version:      0.1.0\n");
+	printf("Version:      %s\n", PEAPOD_VERSION);
+	printf("Built:        %s %s\n", __DATE__, __TIME__);
 	return 0;
 }
 
+/* podman's go-units HumanSize with 3 significant digits ("4.34MB"). */
+static char *df_size(int64_t b)
+{
+	static const char *units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+	double v = (double)b;
+	size_t i = 0;
+
+	while (v >= 1000.0 && i < 5) {
+		v /= 1000.0;
+		i++;
+	}
+	return xasprintf("%.3g%s", v, units[i]);
+}
+
+static int cmd_system_df(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
+{
+	cleanup_free struct sys_df_row *rows = NULL;
+	size_t n = 0, i;
+
+	if (sys_df(ctx, &rows, &n, err) < 0)
+		return -1;
+	printf("%-15s%-12s%-12s%-12s%s\n", "TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
+	for (i = 0; i < n; i++) {
+		cleanup_free char *size = df_size(rows[i].size);
+		cleanup_free char *recl = df_size(rows[i].reclaimable);
+		int pct = rows[i].size ? (int)(rows[i].reclaimable * 100 / rows[i].size) : 0;
+
+		printf("%-15s%-12lld%-12lld%-12s%s (%d%%)\n", rows[i].type,
+		       (long long)rows[i].total, (long long)rows[i].active, size, recl, pct);
+	}
+	return 0;
+}
+
+static int cmd_system_reset(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool force = false;
+	int c;
+
+	while ((c = cli_getopt(argc, argv, "+f", opts)) != -1) {
+		if (c != 'f')
+			return cli_usage_error(err, "system reset", "invalid flag");
+		force = true;
+	}
+	if (!force) {
+		char line[16] = "";
+
+		fprintf(stderr, "WARNING! This will remove all peapod containers, pods, images, "
+				"volumes, networks and state under\n  %s\n  %s\n"
+				"Are you sure you want to continue? [y/N] ",
+			ctx->root, ctx->runroot);
+		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+			return 0;
+	}
+	return sys_reset(ctx, err) < 0 ? -1 : 0;
+}
+
+static const char df_help[] = "Usage: peapod system df\n\nShow disk usage by peapod.\n";
+static const char reset_help[] =
+	"Usage: peapod system reset [-f]\n\n"
+	"Remove everything peapod made: containers, pods, images, volumes, networks, state.\n"
+	"\nOptions:\n  -f, --force            do not ask for confirmation\n";
+
 const struct cli_cmd cli_system_cmds[] = {
+	{ "df", "show disk usage", df_help, cmd_system_df, NULL, false },
+	{ "reset", "remove everything peapod made", reset_help, cmd_system_reset, NULL, false },
 	{ NULL, NULL, NULL, NULL, NULL, false },
 };

@@ -1,0 +1,123 @@
+#include "podengine/system.h"
+#include "podengine/image.h"
+#include "podengine/state.h"
+#include "base/cleanup.h"
+#include "base/io.h"
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "base/banned.h"
+
+/* Decode the octal escapes (\040 etc.) mountinfo uses in paths. */
+static char *unescape_mount_path(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
+			strbuf_addch(&sb, (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) |
+						 (s[3] - '0')));
+			s += 4;
+		} else {
+			strbuf_addch(&sb, *s++);
+		}
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static bool is_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+static int cmp_len_desc(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+int sys_umount_below(const char *dir, struct pea_err **err)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	char **points = NULL;
+	size_t n = 0, alloc = 0, len = 0, i;
+	int count = 0;
+
+	if (!f)
+		return pea_err_set(err, errno, "open /proc/self/mountinfo");
+	while (getline(&line, &len, f) > 0) {
+		char mnt[4096];
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		{
+			char *p = unescape_mount_path(mnt);
+
+			if (is_below(p, dir)) {
+				ALLOC_GROW(points, n + 1, alloc);
+				points[n++] = p;
+			} else {
+				free(p);
+			}
+		}
+	}
+	qsort(points, n, sizeof(*points), cmp_len_desc);
+	for (i = 0; i < n; i++) {
+		if (umount2(points[i], MNT_DETACH) == 0)
+			count++;
+		free(points[i]);
+	}
+	free(points);
+	return count;
+}
+
+static int64_t query_i64(struct state *st, const char *sql)
+{
+	cleanup_stmt sqlite3_stmt *s = state_prepare(st, sql, NULL);
+
+	if (!s || sqlite3_step(s) != SQLITE_ROW)
+		return 0;
+	return sqlite3_column_int64(s, 0);
+}
+
+int sys_df(struct pea_ctx *ctx, struct sys_df_row **out, size_t *n, struct pea_err **err)
+{
+	struct state *st = state_get(ctx, err);
+	struct sys_df_row *rows;
+
+	if (!st)
+		return -1;
+	rows = xcalloc(1, sizeof(*rows));
+	rows[0].type = "Images";
+	rows[0].total = query_i64(st, "SELECT COUNT(*) FROM images;");
+	/* Layers are shared: count each once. */
+	rows[0].size = query_i64(st, "SELECT COALESCE(SUM(size), 0) FROM layers;");
+	rows[0].active = 0;
+	rows[0].reclaimable = rows[0].size;
+	*out = rows;
+	*n = 1;
+	return 0;
+}
+
+int sys_reset(struct pea_ctx *ctx, struct pea_err **err)
+{
+	state_close(ctx->state);
+	ctx->state = NULL;
+	if (sys_umount_below(ctx->runroot, err) < 0 || sys_umount_below(ctx->root, err) < 0)
+		return pea_err_wrap(err, "reset");
+	if (io_rm_rf(ctx->runroot, err) < 0 || io_rm_rf(ctx->root, err) < 0)
+		return pea_err_wrap(err, "reset");
+	return 0;
+}
