@@ -29,12 +29,12 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 # Folders that build a static archive, in link order (dependencies last).
-LIBDIRS := kube podengine network base
-srcs = $(sort $(wildcard $(1)/*.c))
+LIBDIRS := cli kube podengine network base
+srcs = $(filter-out cli/main.c,$(sort $(wildcard $(1)/*.c)))
 objs = $(patsubst %.c,$(BUILD)/%.o,$(call srcs,$(1)))
 ARCHIVES := $(foreach d,$(LIBDIRS),$(BUILD)/lib$(d).a)
 
-CLI_OBJS := $(call objs,cli)
+CLI_OBJS := $(BUILD)/cli/main.o
 CONMON_OBJS := $(call objs,conmon)
 INFRA_SRCS := $(call srcs,infra)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
@@ -73,17 +73,20 @@ $(BIN)/peapod: $(CLI_OBJS) $(ARCHIVES) | $(BUILD)/empty.o
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(ARCHIVES) $(LIBS)
 
-$(BIN)/peapod-conmon: $(CONMON_OBJS) $(BUILD)/libbase.a
+$(BIN)/peapod-conmon: $(CONMON_OBJS) $(BUILD)/libbase.a -ljson-c
 	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CONMON_OBJS) $(BUILD)/libbase.a $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) $(if $(SANITIZE),,-static) -o $@ $(CONMON_OBJS) $(BUILD)/libbase.a -ljson-c
 
+# peapod-conmon links libc and json-c only, statically: one runs per container, and
+# shared-library pages are most of a small process's RSS.
+#
 # The pause process is static and uses libc only (no sanitizers: it must
 # run in an empty rootfs).
 $(BIN)/peapod-pause: $(INFRA_SRCS)
 	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $(INFRA_SRCS)
+	$(Q)$(CC) -std=gnu11 -O2 $(WARN) -static -s -o $@ $(INFRA_SRCS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(ARCHIVES) | $(BUILD)/empty.o
 	@mkdir -p $(dir $@)

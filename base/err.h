@@ -44,7 +44,7 @@ int pea_err_set(struct pea_err **err, int errnum, const char *fmt, ...)
 int pea_err_setk(struct pea_err **err, enum pea_err_kind kind, int errnum,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int pea_err_vset(struct pea_err **err, enum pea_err_kind kind, int errnum,
-		 const char *fmt, va_list ap);
+		 const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 /* Prefix context to an existing error ("ctx: old message"); returns -1.
  * Does nothing but return -1 when err or *err is NULL. */
 int pea_err_wrap(struct pea_err **err, const char *fmt, ...)

@@ -14,7 +14,7 @@ void *xgrow(void *p, size_t *alloc, size_t need, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *xvasprintf(const char *fmt, va_list ap);
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Take ownership out of a cleanup variable: `*out = steal_ptr(p);` */
 #define steal_ptr(p) ({ __typeof__(p) _tmp = (p); (p) = NULL; _tmp; })
