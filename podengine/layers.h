@@ -25,8 +25,17 @@ bool layer_exists(struct pea_ctx *ctx, const char *diff_id);
 /* Directory holding the unpacked tree of a layer.  Caller frees. */
 char *layer_diff_dir(struct pea_ctx *ctx, const char *diff_id);
 /* Write the layer back as an uncompressed tar (overlay whiteouts become OCI
- * .wh. files) to fd; returns its diff_id in out (must equal the stored one). */
+ * .wh. files) to fd.  The tar is rebuilt from the unpacked tree (sorted,
+ * pax), so its digest is in general NOT the stored diff_id: use
+ * layer_export() to learn it. */
 int layer_export_fd(struct pea_ctx *ctx, const char *diff_id, int fd, struct pea_err **err);
+/* Same; the sha256 of the bytes written goes to out_digest (may be NULL). */
+int layer_export(struct pea_ctx *ctx, const char *diff_id, int fd, char out_digest[136],
+		 struct pea_err **err);
+/* Short name of the layer's link <root>/l/<name> -> ../layers/<hex>/diff,
+ * created on first use (overlay lowerdir lists use these names to stay
+ * within a page).  Caller frees. */
+char *layer_link(struct pea_ctx *ctx, const char *diff_id, struct pea_err **err);
 /* Remove layers that no image references (and no container uses); returns
  * the number removed. */
 int layer_prune(struct pea_ctx *ctx, struct pea_err **err);
