@@ -104,6 +104,14 @@ char *img_pull(struct pea_ctx *ctx, const char *ref, const struct img_registry_o
 int img_push(struct pea_ctx *ctx, const char *src, const char *dest,
 	     const struct img_registry_opts *opts, struct pea_err **err);
 
+/* Check credentials against `server` ("host[:port]", a URL is accepted)
+ * and store them in opts->authfile (NULL: podman's auth.json). */
+int img_login(struct pea_ctx *ctx, const char *server, const char *user, const char *pass,
+	      const struct img_registry_opts *opts, struct pea_err **err);
+/* Forget the credentials of `server` (NULL: of every registry). */
+int img_logout(struct pea_ctx *ctx, const char *server, const char *authfile,
+	       struct pea_err **err);
+
 /* ---- archives (image-archive.c, image-import.c) ---- */
 
 enum img_archive_format { IMG_DOCKER_ARCHIVE, IMG_OCI_ARCHIVE };
@@ -121,5 +129,11 @@ int img_save(struct pea_ctx *ctx, const char *const *names, size_t n,
  * Dockerfile syntax: JSON arrays or shell form).  Returns the id. */
 char *img_import(struct pea_ctx *ctx, const char *path, const char *name,
 		 const char *const *changes, size_t n_changes, struct pea_err **err);
+
+struct json_object;
+/* Apply one Dockerfile-style change ("CMD [\"sh\"]", "ENV k=v", "EXPOSE 80",
+ * also "CMD=/bin/sh") to the "config" object of an image config.  Kind
+ * INVALID for an unknown instruction or a malformed argument. */
+int img_parse_change(const char *change, struct json_object *config, struct pea_err **err);
 
 #endif
