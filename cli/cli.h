@@ -27,6 +27,8 @@ struct cli_cmd {
 
 /* Tables defined in each command-group file. */
 extern const struct cli_cmd cli_image_cmds[];
+extern const struct cli_cmd cli_image_top_cmds[];
+extern const struct cli_cmd cli_login_cmds[];
 extern const struct cli_cmd cli_system_cmds[];
 extern const struct cli_cmd cli_top_cmds[];
 

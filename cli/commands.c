@@ -1,4 +1,5 @@
-/* The top-level command table. */
+/* The top-level command table.  Entries with an empty name include another
+ * table (the top-level shortcuts of a command group). */
 #include "cli/cli.h"
 
 #include <stddef.h>
@@ -6,9 +7,19 @@
 #include "base/banned.h"
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
+int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
+
+static const char info_help[] =
+	"Usage: peapod info [--format json|TEMPLATE]\n\n"
+	"Show the host (kernel, cgroup version and layout), the OCI runtimes found and\n"
+	"whether they work here, and the storage configuration.\n";
 
 const struct cli_cmd cli_top_cmds[] = {
-	{ "version", "print the version", "Usage: peapod version\n", cmd_version, NULL, false },
+	{ "image", "manage images", NULL, NULL, cli_image_cmds, false },
+	{ "", NULL, NULL, NULL, cli_image_top_cmds, true },
+	{ "", NULL, NULL, NULL, cli_login_cmds, true },
+	{ "info", "show host and runtime information", info_help, cmd_info, NULL, false },
 	{ "system", "manage peapod itself", NULL, NULL, cli_system_cmds, false },
+	{ "version", "print the version", "Usage: peapod version\n", cmd_version, NULL, false },
 	{ NULL, NULL, NULL, NULL, NULL, false },
 };

@@ -44,10 +44,10 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 	return getopt_long(argc, argv, shortopts, longopts, NULL);
 }
 
+static void list_cmds(const struct cli_cmd *s);
+
 void cli_print_help(const struct cli_cmd *cmd, const char *prefix)
 {
-	const struct cli_cmd *s;
-
 	if (cmd->help)
 		printf("%s", cmd->help);
 	else
@@ -55,17 +55,34 @@ void cli_print_help(const struct cli_cmd *cmd, const char *prefix)
 	if (!cmd->sub)
 		return;
 	printf("\nCommands:\n");
-	for (s = cmd->sub; s->name; s++)
-		if (!s->hidden)
-			printf("  %-12s %s\n", s->name, s->summary ? s->summary : "");
+	list_cmds(cmd->sub);
 }
 
+/* An entry with an empty name includes another table (top-level shortcuts
+ * such as `pull` that live in their group's file). */
 static const struct cli_cmd *find_cmd(const struct cli_cmd *table, const char *name)
 {
-	for (; table->name; table++)
-		if (!strcmp(table->name, name))
+	for (; table->name; table++) {
+		if (!table->name[0] && table->sub) {
+			const struct cli_cmd *c = find_cmd(table->sub, name);
+
+			if (c)
+				return c;
+		} else if (!strcmp(table->name, name)) {
 			return table;
+		}
+	}
 	return NULL;
+}
+
+static void list_cmds(const struct cli_cmd *s)
+{
+	for (; s->name; s++) {
+		if (!s->name[0] && s->sub)
+			list_cmds(s->sub);
+		else if (!s->hidden)
+			printf("  %-12s %s\n", s->name, s->summary ? s->summary : "");
+	}
 }
 
 /* --help anywhere among the leading options (before the first operand). */
@@ -159,9 +176,7 @@ static int parse_globals(struct pea_ctx *ctx, int argc, char **argv, struct pea_
 			return 1;
 		case 'h':
 			printf("%s\nCommands:\n", top_help);
-			for (const struct cli_cmd *s = cli_top_cmds; s->name; s++)
-				if (!s->hidden)
-					printf("  %-12s %s\n", s->name, s->summary);
+			list_cmds(cli_top_cmds);
 			return 1;
 		default:
 			return cli_usage_error(err, "peapod", "bad global option (see 'peapod --help')");

@@ -2,7 +2,12 @@
 #include "cli/cli.h"
 #include "base/cleanup.h"
 #include "base/xalloc.h"
+#include "cli/format.h"
+#include "podengine/hostinfo.h"
+#include "podengine/storage.h"
 #include "podengine/system.h"
+
+#include <json-c/json.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 #define PEAPOD_VERSION "0.1.0"
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
+int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 {
@@ -93,3 +99,92 @@ const struct cli_cmd cli_system_cmds[] = {
 	{ "reset", "remove everything peapod made", reset_help, cmd_system_reset, NULL, false },
 	{ NULL, NULL, NULL, NULL, NULL, false },
 };
+
+/* podman prints `info` as YAML; this renders the JSON document that way. */
+static void print_yaml(struct json_object *v, int indent, bool in_list);
+
+static void print_scalar(struct json_object *v)
+{
+	const char *s;
+
+	switch (json_object_get_type(v)) {
+	case json_type_null: printf("null\n"); break;
+	case json_type_string:
+		s = json_object_get_string(v);
+		if (!*s || strpbrk(s, ":#{}[]\n\"'") || s[0] == ' ' || s[0] == '-')
+			printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_NOSLASHESCAPE));
+		else
+			printf("%s\n", s);
+		break;
+	default: printf("%s\n", json_object_to_json_string(v)); break;
+	}
+}
+
+static bool is_container(struct json_object *v)
+{
+	enum json_type t = json_object_get_type(v);
+
+	return (t == json_type_object && json_object_object_length(v) > 0) ||
+	       (t == json_type_array && json_object_array_length(v) > 0);
+}
+
+static void print_yaml(struct json_object *v, int indent, bool in_list)
+{
+	bool first = true;
+	size_t i;
+
+	if (json_object_get_type(v) == json_type_array) {
+		for (i = 0; i < json_object_array_length(v); i++) {
+			struct json_object *e = json_object_array_get_idx(v, i);
+
+			printf("%*s- ", in_list && first ? 0 : indent, "");
+			first = false;
+			if (is_container(e))
+				print_yaml(e, indent + 2, true);
+			else
+				print_scalar(e);
+		}
+		return;
+	}
+	json_object_object_foreach(v, key, val) {
+		printf("%*s%s:", in_list && first ? 0 : indent, "", key);
+		first = false;
+		if (is_container(val)) {
+			printf("\n");
+			print_yaml(val, indent + 2, false);
+		} else if (json_object_get_type(val) == json_type_object) {
+			printf(" {}\n");
+		} else if (json_object_get_type(val) == json_type_array) {
+			printf(" []\n");
+		} else {
+			printf(" ");
+			print_scalar(val);
+		}
+	}
+}
+
+int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *format = NULL;
+	struct json_object *doc;
+	int c, rc = 0;
+
+	while ((c = cli_getopt(argc, argv, "+f:", opts)) != -1) {
+		if (c != 'f')
+			return cli_usage_error(err, "info", "invalid flag (see 'peapod info --help')");
+		format = optarg;
+	}
+	doc = host_info_json(ctx, store_driver_name(ctx), err);
+	if (!doc)
+		return -1;
+	if (fmt_is_default(format))
+		print_yaml(doc, 0, false);
+	else
+		rc = fmt_print(stdout, format, doc, false, err);
+	json_object_put(doc);
+	return rc;
+}
