@@ -49,12 +49,53 @@ static const char *const migrations[] = {
 	"  repo TEXT NOT NULL,"
 	"  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
 	"  PRIMARY KEY (digest, repo));",
+
+	/* 1 -> 2: containers */
+	"CREATE TABLE containers ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  image_id TEXT REFERENCES images(id),"    /* NULL for infra containers */
+	"  image_name TEXT,"
+	"  pod_id TEXT,"
+	"  infra INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL,"
+	"  pid INTEGER NOT NULL DEFAULT 0,"
+	"  conmon_pid INTEGER NOT NULL DEFAULT 0,"
+	"  exit_code INTEGER NOT NULL DEFAULT 0,"
+	"  oom_killed INTEGER NOT NULL DEFAULT 0,"
+	"  stopped_by_user INTEGER NOT NULL DEFAULT 0,"
+	"  restart_count INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  started_at INTEGER NOT NULL DEFAULT 0,"
+	"  finished_at INTEGER NOT NULL DEFAULT 0,"
+	"  runtime TEXT,"
+	"  spec TEXT NOT NULL);"                     /* ctr_spec as JSON */
+	"CREATE INDEX containers_pod ON containers(pod_id);"
+	"CREATE INDEX containers_image ON containers(image_id);",
+
+	/* 2 -> 3: volumes */
+	"CREATE TABLE volumes ("
+	"  name TEXT PRIMARY KEY,"
+	"  driver TEXT NOT NULL DEFAULT 'local',"
+	"  mountpoint TEXT NOT NULL,"
+	"  labels TEXT,"                             /* JSON object */
+	"  options TEXT,"                            /* JSON object */
+	"  anonymous INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE volume_users ("
+	"  volume TEXT NOT NULL REFERENCES volumes(name),"
+	"  container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (volume, container_id));",
 };
 
 /* Statements run after a reboot; later migrations' objects add theirs here
  * (guarded so they work on every schema version that has the table). */
 static const char *const refresh_sql[] = {
 	"DELETE FROM meta WHERE key LIKE 'run.%';",
+	/* Nothing survives a reboot: every container has exited. */
+	"UPDATE containers SET state = 'exited', pid = 0, conmon_pid = 0,"
+	"  finished_at = CASE WHEN finished_at = 0 THEN started_at ELSE finished_at END"
+	"  WHERE state NOT IN ('created', 'exited');",
 };
 
 int state_latest_version(void)

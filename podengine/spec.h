@@ -1,0 +1,129 @@
+/* The engine's common language (DESIGN.md): what a container should be.
+ * cli/ fills these from flags, kube/ from YAML; podengine/ only sees specs.
+ * A spec is stored with its container (as JSON, spec.c) so that start,
+ * restart and `kube generate` see exactly what was asked for.
+ *
+ * Ownership: every pointer in a spec is owned by the spec and freed by
+ * ctr_spec_release().  String vectors are NULL-terminated (NULL = unset,
+ * which differs from empty: an empty `cmd` clears the image's CMD). */
+#ifndef PEA_SPEC_H
+#define PEA_SPEC_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+#include "base/strv.h"
+
+enum mount_kind {
+	MOUNT_BIND,       /* host path */
+	MOUNT_VOLUME,     /* named volume (created on first use) */
+	MOUNT_TMPFS,
+};
+
+struct mount_spec {
+	enum mount_kind kind;
+	char *source;        /* host path or volume name; NULL for tmpfs */
+	char *destination;   /* absolute path in the container */
+	char **options;      /* "ro", "rw", "nosuid", "size=64m", "mode=1777", "rprivate", ... */
+	bool readonly;
+	char *subpath;       /* within the source (kube subPath); NULL = whole */
+};
+
+enum restart_policy {
+	RESTART_NO = 0,
+	RESTART_ALWAYS,
+	RESTART_ON_FAILURE,
+	RESTART_UNLESS_STOPPED,
+};
+
+struct rlimit_spec {
+	char *type;          /* "RLIMIT_NOFILE" */
+	uint64_t soft, hard;
+};
+
+struct resources_spec {
+	int64_t memory;          /* bytes; 0 = unlimited */
+	int64_t memory_swap;     /* bytes; 0 = default, -1 = unlimited */
+	int64_t cpu_quota;       /* microseconds per period; 0 = unlimited */
+	uint64_t cpu_period;     /* microseconds; 0 = default 100000 */
+	uint64_t cpu_shares;     /* cgroup v1 shares (v2 weight derived); 0 = default */
+	int64_t pids_limit;      /* 0 = unlimited */
+};
+
+struct security_spec {
+	bool privileged;
+	char **cap_add;          /* names without CAP_ prefix, upper case; "ALL" allowed */
+	char **cap_drop;
+	char *seccomp_profile;   /* NULL = default, "unconfined", or a JSON file path */
+	bool no_new_privileges;
+	bool readonly_rootfs;
+	bool readonly_tmpfs;     /* with readonly_rootfs: writable /tmp, /run as tmpfs (default true) */
+	char **sysctls;          /* "net.ipv4.ip_forward=1" */
+	bool unmasked_proc;      /* kube procMount: Unmasked */
+};
+
+/* Namespaces the container joins instead of creating ("" = private). */
+struct ns_spec {
+	char *net;   /* NULL/"" private; "host"; "none"; "ns:/path" or "/proc/PID/ns/net" */
+	char *ipc;
+	char *uts;
+	char *pid;
+};
+
+struct ctr_spec {
+	char *name;
+	char *image;             /* as given by the user ("busybox") */
+	char **entrypoint;       /* NULL = image's */
+	char **cmd;              /* NULL = image's */
+	char **env;              /* "K=V", applied over the image's ENV */
+	char *workdir;           /* NULL = image's */
+	char *user;              /* "uid[:gid]" or "name[:group]"; NULL = image's */
+	char **groups;           /* additional groups (names or ids) */
+	char *hostname;
+	char **labels;           /* "k=v" */
+	char **annotations;      /* "k=v" */
+	struct mount_spec *mounts;
+	size_t n_mounts;
+	struct rlimit_spec *rlimits;
+	size_t n_rlimits;
+	struct resources_spec resources;
+	struct security_spec security;
+	struct ns_spec ns;
+	char **add_hosts;        /* "host:ip" */
+	char **dns_servers, **dns_search, **dns_options;
+	enum restart_policy restart;
+	int restart_max;         /* on-failure:N; 0 = unlimited */
+	bool tty;
+	bool stdin_open;
+	bool init;               /* run peapod-pause as init, podman --init */
+	bool auto_remove;        /* --rm */
+	char *stop_signal;       /* NULL = image's StopSignal, else SIGTERM */
+	int stop_timeout;        /* seconds; -1 = default 10 */
+	int64_t log_max_size;    /* bytes; 0 = no rotation */
+	char *runtime;           /* NULL = ctx's */
+	char *pod;               /* pod id or NULL */
+	char *cgroup_parent;     /* NULL = default */
+};
+
+void ctr_spec_init(struct ctr_spec *s);
+void ctr_spec_release(struct ctr_spec *s);
+/* JSON round trip (for the state database).  from_json fills an
+ * initialised spec; unknown keys are ignored so old rows still load. */
+struct json_object *ctr_spec_to_json(const struct ctr_spec *s);
+int ctr_spec_from_json(struct json_object *o, struct ctr_spec *s, struct pea_err **err);
+
+/* Parsers shared by cli/ and kube/. */
+/* "[host:]ctr[:opts]", "--mount type=bind,src=..,dst=..,ro", "--tmpfs /x:opts" */
+int spec_parse_volume(const char *arg, struct mount_spec *out, struct pea_err **err);
+int spec_parse_mount(const char *arg, struct mount_spec *out, struct pea_err **err);
+int spec_parse_tmpfs(const char *arg, struct mount_spec *out, struct pea_err **err);
+/* "no", "always", "on-failure[:N]", "unless-stopped" */
+int spec_parse_restart(const char *arg, enum restart_policy *p, int *max, struct pea_err **err);
+const char *spec_restart_name(enum restart_policy p);
+void mount_spec_release(struct mount_spec *m);
+
+#endif
