@@ -1,6 +1,7 @@
 /* `image import`: a rootfs tarball becomes a one-layer image, with
  * Dockerfile-style --change instructions applied to its config. */
 #include "podengine/image.h"
+#include "podengine/archive-util.h"
 #include "base/json.h"
 #include "podengine/blobstore.h"
 #include "podengine/digest.h"
@@ -22,13 +23,6 @@
 #include <unistd.h>
 
 #include "base/banned.h"
-
-static void archive_freep(struct archive **a)
-{
-	if (*a)
-		archive_read_free(*a);
-}
-#define cleanup_archive __attribute__((cleanup(archive_freep)))
 
 /* ---- change instructions ---- */
 
@@ -271,7 +265,7 @@ int img_parse_change(const char *change, struct json_object *config, struct pea_
 static int store_plain_tar(struct pea_ctx *ctx, int fd, char out[DIGEST_MAX],
 			   struct pea_err **err)
 {
-	cleanup_archive struct archive *a = archive_read_new();
+	cleanup_archive_read struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	struct blob_writer *w;
 	char buf[65536];

@@ -8,7 +8,8 @@
  *   image.c          records, lookup, list, tag, untag, remove, prune, mount
  *   image-pull.c     img_pull (registry.h)
  *   image-push.c     img_push
- *   image-archive.c  img_load, img_save (docker-archive, oci-archive)
+ *   image-archive.c  img_load (docker-archive, oci-archive)
+ *   image-save.c     img_save
  *   image-import.c   img_import
  */
 #ifndef PEA_IMAGE_H

@@ -1,6 +1,8 @@
 /* Registry v2 client: requests, authentication challenges, TLS setup,
- * manifests, parallel blob downloads (curl multi) and the push calls. */
+ * manifests and the push calls.  Parallel blob downloads (curl multi) are
+ * in registry-download.c. */
 #include "podengine/registry.h"
+#include "podengine/registry-internal.h"
 #include "base/json.h"
 #include "podengine/auth.h"
 #include "podengine/blobstore.h"
@@ -16,41 +18,12 @@
 #include <json-c/json.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/banned.h"
 
 #define MAX_SMALL_BODY (8 << 20)
-#define PARALLEL 4
 #define SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
-
-struct reg_client {
-	char *domain, *path, *base, *scope;
-	char *user, *pass;
-	char *auth_header;        /* "Authorization: ..." or NULL */
-	int tls_verify;
-	struct strbuf ca;         /* system CAs + certs.d *.crt, or empty */
-	char *client_cert, *client_key;
-};
-
-struct reg_resp {
-	long status;
-	struct strbuf body;
-	size_t max_body;
-	char *content_type, *docker_digest, *location, *www_auth;
-};
-
-struct reg_req {
-	const char *method;       /* GET, HEAD, POST, PUT */
-	const char *url;
-	const char *accept;
-	const char *content_type;
-	const void *data;         /* PUT/POST body from memory */
-	size_t len;
-	int fd;                   /* PUT body from a file, or -1 */
-	int64_t fd_size;
-};
 
 static void curl_cleanupp(CURL **h)
 {
@@ -65,7 +38,7 @@ static void slist_freep(struct curl_slist **l)
 }
 #define cleanup_slist __attribute__((cleanup(slist_freep)))
 
-static void resp_release(struct reg_resp *r)
+void reg_resp_release(struct reg_resp *r)
 {
 	strbuf_release(&r->body);
 	free(r->content_type);
@@ -161,7 +134,7 @@ static void set_header(char **slot, const char *line, size_t n, const char *name
 	}
 }
 
-static size_t on_header(char *line, size_t size, size_t nmemb, void *arg)
+size_t reg_on_header(char *line, size_t size, size_t nmemb, void *arg)
 {
 	struct reg_resp *r = arg;
 	size_t n = size * nmemb;
@@ -190,7 +163,7 @@ static size_t on_read_fd(char *buf, size_t size, size_t nmemb, void *arg)
 }
 
 /* Options every request (and every blob transfer) gets. */
-static void setup_common(struct reg_client *c, CURL *h, char *errbuf)
+void reg_setup_common(struct reg_client *c, CURL *h, char *errbuf)
 {
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
@@ -217,8 +190,8 @@ static void setup_common(struct reg_client *c, CURL *h, char *errbuf)
 	}
 }
 
-static struct curl_slist *request_headers(struct reg_client *c, const struct reg_req *rq,
-					  bool with_auth)
+struct curl_slist *reg_request_headers(struct reg_client *c, const struct reg_req *rq,
+				       bool with_auth)
 {
 	struct curl_slist *l = curl_slist_append(NULL, "Expect:");
 	char buf[512];
@@ -236,8 +209,8 @@ static struct curl_slist *request_headers(struct reg_client *c, const struct reg
 	return l;
 }
 
-static int transport_error(CURL *h, CURLcode rc, const char *errbuf, const char *url,
-			   struct pea_err **err)
+int reg_transport_error(CURL *h, CURLcode rc, const char *errbuf, const char *url,
+			struct pea_err **err)
 {
 	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
 	long os_errno = 0;
@@ -256,7 +229,7 @@ static int do_once(struct reg_client *c, const struct reg_req *rq, bool with_aut
 		   const char *auth_override, struct reg_resp *rs, struct pea_err **err)
 {
 	cleanup_curl CURL *h = curl_easy_init();
-	cleanup_slist struct curl_slist *hdrs = request_headers(c, rq, with_auth && !auth_override);
+	cleanup_slist struct curl_slist *hdrs = reg_request_headers(c, rq, with_auth && !auth_override);
 	char errbuf[CURL_ERROR_SIZE] = "";
 	int fd = rq->fd;
 	CURLcode rc;
@@ -265,14 +238,14 @@ static int do_once(struct reg_client *c, const struct reg_req *rq, bool with_aut
 		return pea_err_set(err, 0, "cannot initialise curl");
 	if (auth_override)
 		hdrs = curl_slist_append(hdrs, auth_override);
-	resp_release(rs);
+	reg_resp_release(rs);
 	rs->max_body = MAX_SMALL_BODY;
-	setup_common(c, h, errbuf);
+	reg_setup_common(c, h, errbuf);
 	curl_easy_setopt(h, CURLOPT_URL, rq->url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, rs);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, reg_on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, rs);
 	if (!strcmp(rq->method, "HEAD")) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -290,7 +263,7 @@ static int do_once(struct reg_client *c, const struct reg_req *rq, bool with_aut
 	}
 	rc = curl_easy_perform(h);
 	if (rc != CURLE_OK)
-		return transport_error(h, rc, errbuf, rq->url, err);
+		return reg_transport_error(h, rc, errbuf, rq->url, err);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rs->status);
 	return 0;
 }
@@ -379,13 +352,13 @@ static int fetch_token(struct reg_client *c, const char *challenge, struct pea_e
 	c->auth_header = xasprintf("Authorization: Bearer %s", json_object_get_string(tok));
 	r = 0;
 out:
-	resp_release(&rs);
+	reg_resp_release(&rs);
 	strbuf_release(&rs.body);
 	return r;
 }
 
 /* React to a 401's WWW-Authenticate. */
-static int authenticate(struct reg_client *c, const char *challenge, struct pea_err **err)
+int reg_authenticate(struct reg_client *c, const char *challenge, struct pea_err **err)
 {
 	if (!challenge)
 		return auth_failed(c, err);
@@ -409,7 +382,7 @@ static int do_request(struct reg_client *c, const struct reg_req *rq, struct reg
 		return -1;
 	if (rs->status != 401)
 		return 0;
-	if (authenticate(c, rs->www_auth, err) < 0 || do_once(c, rq, true, NULL, rs, err) < 0)
+	if (reg_authenticate(c, rs->www_auth, err) < 0 || do_once(c, rq, true, NULL, rs, err) < 0)
 		return -1;
 	if (rs->status == 401)
 		return auth_failed(c, err);
@@ -417,8 +390,8 @@ static int do_request(struct reg_client *c, const struct reg_req *rq, struct reg
 }
 
 /* The registry's own message ({"errors":[{"message":...}]}) or the status. */
-static int http_error(struct reg_client *c, const struct reg_resp *rs, const char *what,
-		      struct pea_err **err)
+int reg_http_error(struct reg_client *c, const struct reg_resp *rs, const char *what,
+		   struct pea_err **err)
 {
 	cleanup_json struct json_object *o = NULL;
 	struct json_object *errs, *m;
@@ -458,6 +431,28 @@ static int client_creds(struct reg_client *c, const struct img_registry_opts *op
 	return r < 0 ? -1 : 0;
 }
 
+/* With --tls-verify=false podman talks https without verification when the
+ * registry speaks TLS, and plain http otherwise: ask once which it is. */
+static bool speaks_https(const char *host)
+{
+	cleanup_free char *url = xasprintf("https://%s/v2/", host);
+	CURL *h = curl_easy_init();
+	CURLcode rc;
+
+	if (!h)
+		return false;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	rc = curl_easy_perform(h);
+	curl_easy_cleanup(h);
+	return rc == CURLE_OK;
+}
+
 struct reg_client *reg_client_new(const char *domain, const char *path,
 				  const struct img_registry_opts *opts, bool push,
 				  struct pea_err **err)
@@ -472,7 +467,8 @@ struct reg_client *reg_client_new(const char *domain, const char *path,
 	c->domain = xstrdup(domain);
 	c->path = xstrdup(path);
 	c->tls_verify = opts ? opts->tls_verify : 1;
-	c->base = xasprintf("%s://%s", c->tls_verify ? "https" : "http", host);
+	c->base = xasprintf("%s://%s", c->tls_verify || speaks_https(host) ? "https" : "http",
+			    host);
 	c->scope = xasprintf("repository:%s:%s", path, push ? "pull,push" : "pull");
 	strbuf_init(&c->ca, 0);
 	if (client_creds(c, opts, err) < 0 ||
@@ -508,8 +504,8 @@ int reg_ping(struct reg_client *c, struct pea_err **err)
 	int r = do_request(c, &rq, &rs, err);
 
 	if (r == 0 && rs.status != 200)
-		r = http_error(c, &rs, c->domain, err);
-	resp_release(&rs);
+		r = reg_http_error(c, &rs, c->domain, err);
+	reg_resp_release(&rs);
 	strbuf_release(&rs.body);
 	return r;
 }
@@ -554,13 +550,13 @@ int reg_get_manifest(struct reg_client *c, const char *reference, struct strbuf 
 	if (r < 0)
 		pea_err_wrap(err, "%s", what);
 	else if (rs.status != 200)
-		r = http_error(c, &rs, what, err);
+		r = reg_http_error(c, &rs, what, err);
 	else if ((r = check_manifest_digest(reference, &rs.body, digest, err)) == 0) {
 		strbuf_add(body, rs.body.buf, rs.body.len);
 		if (content_type)
 			*content_type = steal_ptr(rs.content_type);
 	}
-	resp_release(&rs);
+	reg_resp_release(&rs);
 	strbuf_release(&rs.body);
 	return r;
 }
@@ -574,8 +570,8 @@ int reg_blob_exists(struct reg_client *c, const char *digest, struct pea_err **e
 
 	if (r == 0)
 		r = rs.status == 200 ? 1 : rs.status == 404 ? 0
-			: http_error(c, &rs, "check blob", err);
-	resp_release(&rs);
+			: reg_http_error(c, &rs, "check blob", err);
+	reg_resp_release(&rs);
 	strbuf_release(&rs.body);
 	return r;
 }
@@ -601,7 +597,7 @@ int reg_put_blob(struct reg_client *c, const char *digest, int fd, int64_t size,
 	int r = do_request(c, &rq, &rs, err);
 
 	if (r == 0 && (rs.status != 202 || !rs.location))
-		r = http_error(c, &rs, what, err);
+		r = reg_http_error(c, &rs, what, err);
 	if (r == 0) {
 		cleanup_free char *loc = resolve_location(c, rs.location);
 
@@ -610,11 +606,11 @@ int reg_put_blob(struct reg_client *c, const char *digest, int fd, int64_t size,
 				       .content_type = "application/octet-stream" };
 		r = do_request(c, &rq, &rs, err);
 		if (r == 0 && rs.status != 201 && rs.status != 204)
-			r = http_error(c, &rs, what, err);
+			r = reg_http_error(c, &rs, what, err);
 	}
 	if (r < 0)
 		pea_err_wrap(err, "%s", what);
-	resp_release(&rs);
+	reg_resp_release(&rs);
 	strbuf_release(&rs.body);
 	return r;
 }
@@ -633,264 +629,8 @@ int reg_put_manifest(struct reg_client *c, const char *reference, const char *me
 	if (r < 0)
 		pea_err_wrap(err, "%s", what);
 	else if (rs.status != 201 && rs.status != 200)
-		r = http_error(c, &rs, what, err);
-	resp_release(&rs);
+		r = reg_http_error(c, &rs, what, err);
+	reg_resp_release(&rs);
 	strbuf_release(&rs.body);
 	return r;
-}
-
-/* ---- parallel blob downloads ---- */
-
-struct xfer {
-	struct reg_client *c;
-	const struct reg_blob *blob;
-	const char *root;
-	char *url;
-	CURL *h;
-	struct curl_slist *hdrs;
-	struct blob_writer *w;
-	struct reg_resp rs;        /* headers, and the body of an error */
-	struct pea_err *werr;      /* the blob writer's error */
-	char errbuf[CURL_ERROR_SIZE];
-	bool retried, done, skipped;
-};
-
-static size_t on_blob_data(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct xfer *x = arg;
-	size_t n = size * nmemb;
-	long code = 0;
-
-	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
-	if (code >= 300 && code < 400)
-		return n;
-	if (code != 200) {
-		if (x->rs.body.len + n <= x->rs.max_body)
-			strbuf_add(&x->rs.body, data, n);
-		return n;
-	}
-	if (blob_writer_write(x->w, data, n, &x->werr) < 0)
-		return 0;
-	return n;
-}
-
-static void xfer_stop(struct xfer *x, CURLM *m)
-{
-	if (x->h) {
-		curl_multi_remove_handle(m, x->h);
-		curl_easy_cleanup(x->h);
-		x->h = NULL;
-	}
-	curl_slist_free_all(x->hdrs);
-	x->hdrs = NULL;
-	blob_writer_abort(x->w);
-	x->w = NULL;
-}
-
-static int xfer_start(struct xfer *x, CURLM *m, struct pea_err **err)
-{
-	x->w = blob_writer_new(x->root, x->blob->digest, x->blob->size, err);
-	if (!x->w)
-		return -1;
-	x->h = curl_easy_init();
-	if (!x->h)
-		return pea_err_set(err, 0, "cannot initialise curl");
-	x->hdrs = request_headers(x->c, NULL, true);
-	resp_release(&x->rs);
-	x->rs.max_body = 65536;
-	x->errbuf[0] = '\0';
-	setup_common(x->c, x->h, x->errbuf);
-	curl_easy_setopt(x->h, CURLOPT_URL, x->url);
-	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
-	curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_blob_data);
-	curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(x->h, CURLOPT_HEADERDATA, &x->rs);
-	curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
-	if (curl_multi_add_handle(m, x->h) != CURLM_OK)
-		return pea_err_set(err, 0, "cannot start download of '%s'", x->url);
-	return 0;
-}
-
-/* A transfer ended: commit the blob, retry once after a challenge, or fail. */
-static int xfer_finish(struct xfer *x, CURLM *m, CURLcode rc, struct pea_err **err)
-{
-	cleanup_free char *what = xasprintf("fetch blob %s", x->blob->digest);
-	struct blob_writer *w;
-
-	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->rs.status);
-	if (x->werr) {
-		if (err)
-			*err = steal_ptr(x->werr);
-		return pea_err_wrap(err, "%s", what);
-	}
-	if (rc != CURLE_OK)
-		return transport_error(x->h, rc, x->errbuf, x->url, err);
-	if (x->rs.status == 401 && !x->retried) {
-		cleanup_free char *challenge = steal_ptr(x->rs.www_auth);
-
-		x->retried = true;
-		xfer_stop(x, m);
-		if (authenticate(x->c, challenge, err) < 0)
-			return -1;
-		return xfer_start(x, m, err);
-	}
-	if (x->rs.status != 200)
-		return http_error(x->c, &x->rs, what, err);
-	w = steal_ptr(x->w);
-	xfer_stop(x, m);
-	if (blob_writer_commit(w, NULL, err) < 0)
-		return pea_err_wrap(err, "%s", what);
-	x->done = true;
-	return 0;
-}
-
-static void human_size(int64_t n, char *buf, size_t len)
-{
-	if (n < 0)
-		snprintf(buf, len, "?");
-	else if (n < 1024)
-		snprintf(buf, len, "%lldB", (long long)n);
-	else if (n < 1024 * 1024)
-		snprintf(buf, len, "%.1fKiB", (double)n / 1024);
-	else if (n < 1024LL * 1024 * 1024)
-		snprintf(buf, len, "%.1fMiB", (double)n / (1024 * 1024));
-	else
-		snprintf(buf, len, "%.2fGiB", (double)n / (1024.0 * 1024 * 1024));
-}
-
-static void bar_line(const struct xfer *x, struct strbuf *sb)
-{
-	char have[32], total[32], bar[31];
-	int64_t got = x->w ? blob_writer_size(x->w) : 0;
-	size_t fill = 0;
-
-	strbuf_addf(sb, "\r\033[KCopying blob %.12s ", digest_hex(x->blob->digest));
-	if (x->skipped) {
-		strbuf_addstr(sb, "skipped: already exists\n");
-		return;
-	}
-	if (x->done) {
-		strbuf_addstr(sb, "done\n");
-		return;
-	}
-	human_size(got, have, sizeof(have));
-	human_size(x->blob->size, total, sizeof(total));
-	if (x->blob->size > 0)
-		fill = (size_t)(got * 30 / x->blob->size);
-	for (size_t i = 0; i < 30; i++)
-		bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
-	bar[30] = '\0';
-	strbuf_addf(sb, "[%s] %s / %s\n", x->h ? bar : "                              ", have,
-		    total);
-}
-
-/* Redraw every bar (at most ten times a second unless `force`). */
-static void progress_bars(struct xfer *xs, size_t n, bool first, bool force,
-			  struct timespec *last)
-{
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!first && !force && (now.tv_sec - last->tv_sec) * 1000 +
-					(now.tv_nsec - last->tv_nsec) / 1000000 < 100)
-		return;
-	*last = now;
-	if (!first)
-		strbuf_addf(&sb, "\033[%zuA", n);
-	for (size_t i = 0; i < n; i++)
-		bar_line(&xs[i], &sb);
-	xwrite_all(STDERR_FILENO, sb.buf, sb.len);
-}
-
-static void progress_line(const struct xfer *x, enum reg_progress p)
-{
-	if (p == REG_PROGRESS_LINES)
-		fprintf(stderr, "Copying blob %s%s\n", x->blob->digest,
-			x->skipped ? " skipped: already exists" : "");
-}
-
-/* Start transfers up to PARALLEL at a time; returns how many run, or -1. */
-static int fill_slots(struct xfer *xs, size_t n, size_t *next, int active, CURLM *m,
-		      enum reg_progress p, struct pea_err **err)
-{
-	for (; active < PARALLEL && *next < n; (*next)++) {
-		struct xfer *x = &xs[*next];
-
-		if (x->done)
-			continue;
-		if (xfer_start(x, m, err) < 0)
-			return -1;
-		progress_line(x, p);
-		active++;
-	}
-	return active;
-}
-
-static int run_transfers(struct xfer *xs, size_t n, CURLM *m, enum reg_progress p,
-			 struct pea_err **err)
-{
-	struct timespec last = { 0, 0 };
-	size_t next = 0;
-	int active = 0, still;
-
-	if (p == REG_PROGRESS_BARS)
-		progress_bars(xs, n, true, true, &last);
-	for (;;) {
-		CURLMsg *msg;
-		int left;
-
-		active = fill_slots(xs, n, &next, active, m, p, err);
-		if (active <= 0)
-			return active;
-		curl_multi_perform(m, &still);
-		while ((msg = curl_multi_info_read(m, &left))) {
-			struct xfer *x = NULL;
-
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-			if (xfer_finish(x, m, msg->data.result, err) < 0)
-				return -1;
-			if (x->done)
-				active--;
-		}
-		if (p == REG_PROGRESS_BARS)
-			progress_bars(xs, n, false, false, &last);
-		curl_multi_poll(m, NULL, 0, 200, NULL);
-	}
-}
-
-int reg_get_blobs(struct reg_client *c, const char *blob_root, const struct reg_blob *blobs,
-		  size_t n, enum reg_progress progress, struct pea_err **err)
-{
-	struct xfer *xs = xcalloc(n ? n : 1, sizeof(*xs));
-	CURLM *m = curl_multi_init();
-	struct timespec last = { 0, 0 };
-	int r;
-
-	for (size_t i = 0; i < n; i++) {
-		xs[i] = (struct xfer){ .c = c, .blob = &blobs[i], .root = blob_root };
-		strbuf_init(&xs[i].rs.body, 0);
-		xs[i].url = xasprintf("%s/v2/%s/blobs/%s", c->base, c->path, blobs[i].digest);
-		xs[i].skipped = xs[i].done = blob_exists(blob_root, blobs[i].digest);
-		if (xs[i].skipped)
-			progress_line(&xs[i], progress);
-	}
-	r = m ? run_transfers(xs, n, m, progress, err)
-	      : pea_err_set(err, 0, "cannot initialise curl");
-	if (r == 0 && progress == REG_PROGRESS_BARS)
-		progress_bars(xs, n, false, true, &last);
-	for (size_t i = 0; i < n; i++) {
-		xfer_stop(&xs[i], m);
-		resp_release(&xs[i].rs);
-		strbuf_release(&xs[i].rs.body);
-		pea_err_free(xs[i].werr);
-		free(xs[i].url);
-	}
-	if (m)
-		curl_multi_cleanup(m);
-	free(xs);
-	return r < 0 ? -1 : 0;
 }
