@@ -246,9 +246,11 @@ struct rm_report {
 	bool any;
 };
 
+/* podman's words: "Untagged: NAME", "Deleted: ID". */
 static void print_removed(const char *what, const char *value, void *data)
 {
-	printf("%s: %s\n", what, value);
+	printf("%c%s: %s\n", what[0] >= 'a' && what[0] <= 'z' ? what[0] - 'a' + 'A' : what[0],
+	       what + 1, value);
 }
 
 static int cmd_rmi(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)

@@ -122,6 +122,28 @@ void img_split_name(const char *name, char **repo, char **tag)
 	*tag = xstrdup("<none>");
 }
 
+/* Seconds since the epoch of an RFC 3339 time ("2024-01-02T03:04:05.123Z",
+ * "+01:00" offsets); `fallback` when it does not parse. */
+static int64_t rfc3339_unix(const char *s, int64_t fallback)
+{
+	struct tm tm = { 0 };
+	const char *p;
+	int64_t t;
+	int sign, hh, mm;
+
+	if (!s || !(p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+		return fallback;
+	t = (int64_t)timegm(&tm);
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2d:%2d", &hh, &mm) == 2) {
+		sign = *p == '+' ? 1 : -1;
+		t -= sign * (hh * 3600 + mm * 60);
+	}
+	return t;
+}
+
 static void add_list_entry(struct json_object *arr, const struct img_info *info,
 			   const char *name)
 {
@@ -141,7 +163,8 @@ static void add_list_entry(struct json_object *arr, const struct img_info *info,
 	json_object_object_add(o, "Digest", json_object_new_string(info->manifest_digest));
 	json_object_object_add(o, "Size", json_object_new_int64(info->size));
 	json_object_object_add(o, "VirtualSize", json_object_new_int64(info->size));
-	json_object_object_add(o, "Created", json_object_new_int64(info->added));
+	json_object_object_add(o, "Created",
+			       json_object_new_int64(rfc3339_unix(info->created, info->added)));
 	json_object_object_add(o, "CreatedAt", json_object_new_string(created));
 	json_object_object_add(o, "Dangling", json_object_new_boolean(!info->names || !info->names[0]));
 	json_object_array_add(arr, o);
