@@ -43,7 +43,7 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
 BINS := $(BIN)/peapod $(if $(CONMON_OBJS),$(BIN)/peapod-conmon) $(if $(INFRA_SRCS),$(BIN)/peapod-pause)
 
-.PHONY: all clean deps unit e2e check fuzz bench install acceptance format
+.PHONY: all clean deps unit e2e check fuzz bench install acceptance format demo
 all: $(BINS)
 
 ifeq ($(V),1)
@@ -118,6 +118,11 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c
 
 bench: all
 	@bench/run.sh
+
+# The README's quick start: install, build, run.
+demo: deps
+	$(MAKE) all
+	@tests/demo.sh
 
 acceptance: all
 	@tests/acceptance.sh
