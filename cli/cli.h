@@ -43,6 +43,13 @@ void cli_print_help(const struct cli_cmd *cmd, const char *prefix);
 int cli_getopt(int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
+/* After cli_getopt returned '?' or ':': an error naming the bad flag
+ * (kind INVALID, exit 125). */
+int cli_bad_flag(struct pea_err **err, const char *cmd, int argc, char **argv);
+/* For commands without flags: fail on a leading option; leaves optind at
+ * the first operand. */
+int cli_no_flags(const char *cmd, int argc, char **argv, struct pea_err **err);
+
 /* Errors for bad usage: kind INVALID, exit 125. */
 int cli_usage_error(struct pea_err **err, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -58,10 +58,7 @@ static int registry_opt(int c, struct img_registry_opts *o, struct pea_err **err
 	return 0;
 }
 
-static int bad_flag(struct pea_err **err, const char *cmd)
-{
-	return cli_usage_error(err, cmd, "invalid flag (see 'peapod %s --help')", cmd);
-}
+
 
 static int cmd_pull(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 {
@@ -86,7 +83,7 @@ static int cmd_pull(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 		case OPT_PLATFORM: free(platform); platform = xstrdup(optarg); break;
 		case OPT_ARCH: arch = optarg; break;
 		case OPT_OS: os = optarg; break;
-		default: return bad_flag(err, "pull");
+		default: return cli_bad_flag(err, "pull", argc, argv);
 		}
 	}
 	if (optind >= argc)
@@ -114,7 +111,7 @@ static int cmd_push(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 		if ((r = registry_opt(c, &o, err)) < 0)
 			return -1;
 		if (!r)
-			return bad_flag(err, "push");
+			return cli_bad_flag(err, "push", argc, argv);
 	}
 	if (optind >= argc || argc - optind > 2)
 		return cli_usage_error(err, "push", "requires IMAGE [DESTINATION]");
@@ -180,7 +177,7 @@ static int cmd_images(struct pea_ctx *ctx, int argc, char **argv, struct pea_err
 		case 'a': break;
 		case OPT_NOTRUNC: notrunc = true; break;
 		case OPT_FORMAT: format = optarg; break;
-		default: return bad_flag(err, "images");
+		default: return cli_bad_flag(err, "images", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -215,7 +212,7 @@ static int cmd_image_inspect(struct pea_ctx *ctx, int argc, char **argv, struct 
 
 	while ((c = cli_getopt(argc, argv, "+f:", opts)) != -1) {
 		if (c != 'f')
-			return bad_flag(err, "image inspect");
+			return cli_bad_flag(err, "image inspect", argc, argv);
 		format = optarg;
 	}
 	if (optind >= argc)
@@ -267,7 +264,7 @@ static int cmd_rmi(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **
 		switch (c) {
 		case 'f': force = true; break;
 		case 'a': all = true; break;
-		default: return bad_flag(err, "rmi");
+		default: return cli_bad_flag(err, "rmi", argc, argv);
 		}
 	}
 	if (all) {
@@ -295,11 +292,13 @@ static int cmd_tag(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **
 {
 	int i;
 
-	if (argc < 3)
+	if (cli_no_flags("tag", argc, argv, err) < 0)
+		return -1;
+	if (argc - optind < 2)
 		return cli_usage_error(err, "tag", "requires IMAGE TARGET_NAME [TARGET_NAME...]");
-	for (i = 2; i < argc; i++)
-		if (img_tag(ctx, argv[1], argv[i], err) < 0)
-			return pea_err_wrap(err, "tag '%s'", argv[1]);
+	for (i = optind + 1; i < argc; i++)
+		if (img_tag(ctx, argv[optind], argv[i], err) < 0)
+			return pea_err_wrap(err, "tag '%s'", argv[optind]);
 	return 0;
 }
 
@@ -333,7 +332,7 @@ static int cmd_image_prune(struct pea_ctx *ctx, int argc, char **argv, struct pe
 		switch (c) {
 		case 'a': all = true; break;
 		case 'f': force = true; break;
-		default: return bad_flag(err, "image prune");
+		default: return cli_bad_flag(err, "image prune", argc, argv);
 		}
 	}
 	if (!force && !confirm(all ? "WARNING! This command removes all images without at least "
@@ -347,9 +346,11 @@ static int cmd_image_prune(struct pea_ctx *ctx, int argc, char **argv, struct pe
 
 static int cmd_image_exists(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 {
-	if (argc != 2)
+	if (cli_no_flags("image exists", argc, argv, err) < 0)
+		return -1;
+	if (argc - optind != 1)
 		return cli_usage_error(err, "image exists", "requires exactly one image");
-	return img_exists(ctx, argv[1]) ? 0 : 1;
+	return img_exists(ctx, argv[optind]) ? 0 : 1;
 }
 
 static int cmd_save(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
@@ -378,7 +379,7 @@ static int cmd_save(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 				return cli_usage_error(err, "save", "unsupported format '%s' "
 						       "(docker-archive, oci-archive)", optarg);
 			break;
-		default: return bad_flag(err, "save");
+		default: return cli_bad_flag(err, "save", argc, argv);
 		}
 	}
 	if (optind >= argc)
@@ -408,7 +409,7 @@ static int cmd_load(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 		switch (c) {
 		case 'i': in = optarg; break;
 		case 'q': break;
-		default: return bad_flag(err, "load");
+		default: return cli_bad_flag(err, "load", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -443,7 +444,7 @@ static int cmd_import(struct pea_ctx *ctx, int argc, char **argv, struct pea_err
 			changes[n++] = optarg;
 			break;
 		case 'q': case 'm': break;
-		default: return bad_flag(err, "import");
+		default: return cli_bad_flag(err, "import", argc, argv);
 		}
 	}
 	if (optind >= argc || argc - optind > 2)
@@ -460,22 +461,26 @@ static int cmd_image_mount(struct pea_ctx *ctx, int argc, char **argv, struct pe
 {
 	cleanup_free char *mnt = NULL;
 
-	if (argc != 2)
+	if (cli_no_flags("image mount", argc, argv, err) < 0)
+		return -1;
+	if (argc - optind != 1)
 		return cli_usage_error(err, "image mount", "requires exactly one image");
-	mnt = img_mount(ctx, argv[1], err);
+	mnt = img_mount(ctx, argv[optind], err);
 	if (!mnt)
-		return pea_err_wrap(err, "mount image '%s'", argv[1]);
+		return pea_err_wrap(err, "mount image '%s'", argv[optind]);
 	printf("%s\n", mnt);
 	return 0;
 }
 
 static int cmd_image_unmount(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 {
-	if (argc != 2)
+	if (cli_no_flags("image unmount", argc, argv, err) < 0)
+		return -1;
+	if (argc - optind != 1)
 		return cli_usage_error(err, "image unmount", "requires exactly one image");
-	if (img_unmount(ctx, argv[1], err) < 0)
-		return pea_err_wrap(err, "unmount image '%s'", argv[1]);
-	printf("%s\n", argv[1]);
+	if (img_unmount(ctx, argv[optind], err) < 0)
+		return pea_err_wrap(err, "unmount image '%s'", argv[optind]);
+	printf("%s\n", argv[optind]);
 	return 0;
 }
 
@@ -600,7 +605,7 @@ static int cmd_login(struct pea_ctx *ctx, int argc, char **argv, struct pea_err 
 		case 'u': user = optarg; break;
 		case 'p': pass = optarg; break;
 		case 'P': pass_stdin = true; break;
-		default: return bad_flag(err, "login");
+		default: return cli_bad_flag(err, "login", argc, argv);
 		}
 	}
 	if (optind + 1 != argc)
@@ -631,7 +636,7 @@ static int cmd_logout(struct pea_ctx *ctx, int argc, char **argv, struct pea_err
 		switch (c) {
 		case OPT_AUTHFILE: authfile = optarg; break;
 		case 'a': all = true; break;
-		default: return bad_flag(err, "logout");
+		default: return cli_bad_flag(err, "logout", argc, argv);
 		}
 	}
 	if (!all && optind + 1 != argc)

@@ -39,9 +39,49 @@ int cli_usage_error(struct pea_err **err, const char *cmd, const char *fmt, ...)
 	return pea_err_wrap(err, "%s", cmd);
 }
 
+/* A missing argument is reported by getopt as ':' (the "+:" prefix); it
+ * is returned as '?' like any bad flag, with MISSING_ARG marked in optopt
+ * so cli_bad_flag can tell the two apart. */
+#define MISSING_ARG 0x10000
+
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
-	return getopt_long(argc, argv, shortopts, longopts, NULL);
+	char opts[64];
+	int c;
+
+	snprintf(opts, sizeof(opts), "+:%s", shortopts + (shortopts[0] == '+'));
+	c = getopt_long(argc, argv, opts, longopts, NULL);
+	if (c == ':') {
+		optopt |= MISSING_ARG;
+		return '?';
+	}
+	return c;
+}
+
+int cli_bad_flag(struct pea_err **err, const char *cmd, int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	cleanup_free char *hint = strcmp(cmd, "peapod") ? xasprintf("peapod %s --help", cmd)
+							: xstrdup("peapod --help");
+	int opt = optopt & ~MISSING_ARG;
+
+	if ((optopt & MISSING_ARG) && opt)
+		return cli_usage_error(err, cmd, "flag needs an argument: '-%c' (see '%s')", opt,
+				       hint);
+	if (optopt & MISSING_ARG)
+		return cli_usage_error(err, cmd, "flag needs an argument: %s (see '%s')", arg, hint);
+	if (opt)
+		return cli_usage_error(err, cmd, "unknown shorthand flag: '%c' (see '%s')", opt, hint);
+	return cli_usage_error(err, cmd, "unknown flag: %s (see '%s')", arg, hint);
+}
+
+int cli_no_flags(const char *cmd, int argc, char **argv, struct pea_err **err)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+
+	if (cli_getopt(argc, argv, "+", none) != -1)
+		return cli_bad_flag(err, cmd, argc, argv);
+	return 0;
 }
 
 static void list_cmds(const struct cli_cmd *s);
@@ -121,7 +161,7 @@ int cli_dispatch(struct pea_ctx *ctx, const struct cli_cmd *table, const char *p
 	}
 	if (cmd->fn && !(cmd->help && wants_help(argc, argv))) {
 		optind = 0;
-		opterr = 1;
+		opterr = 0;   /* cli_bad_flag says what was wrong */
 		return cmd->fn(ctx, argc, argv, err);
 	}
 	cli_print_help(cmd, name);
@@ -145,7 +185,8 @@ static int parse_globals(struct pea_ctx *ctx, int argc, char **argv, struct pea_
 	};
 	int c, lvl;
 
-	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = cli_getopt(argc, argv, "+vh", opts)) != -1) {
 		switch (c) {
 		case OPT_ROOT: free(ctx->root); ctx->root = xstrdup(optarg); break;
 		case OPT_RUNROOT: free(ctx->runroot); ctx->runroot = xstrdup(optarg); break;
@@ -179,7 +220,7 @@ static int parse_globals(struct pea_ctx *ctx, int argc, char **argv, struct pea_
 			list_cmds(cli_top_cmds);
 			return 1;
 		default:
-			return cli_usage_error(err, "peapod", "bad global option (see 'peapod --help')");
+			return cli_bad_flag(err, "peapod", argc, argv);
 		}
 	}
 	return 0;

@@ -23,6 +23,8 @@ int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 {
+	if (cli_no_flags("version", argc, argv, err) < 0)
+		return -1;
 	printf("Version:      %s\n", PEAPOD_VERSION);
 	printf("Built:        %s %s\n", __DATE__, __TIME__);
 	return 0;
@@ -47,6 +49,8 @@ static int cmd_system_df(struct pea_ctx *ctx, int argc, char **argv, struct pea_
 	cleanup_free struct sys_df_row *rows = NULL;
 	size_t n = 0, i;
 
+	if (cli_no_flags("system df", argc, argv, err) < 0)
+		return -1;
 	if (sys_df(ctx, &rows, &n, err) < 0)
 		return -1;
 	printf("%-15s%-12s%-12s%-12s%s\n", "TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
@@ -72,7 +76,7 @@ static int cmd_system_reset(struct pea_ctx *ctx, int argc, char **argv, struct p
 
 	while ((c = cli_getopt(argc, argv, "+f", opts)) != -1) {
 		if (c != 'f')
-			return cli_usage_error(err, "system reset", "invalid flag");
+			return cli_bad_flag(err, "system reset", argc, argv);
 		force = true;
 	}
 	if (!force) {
@@ -175,7 +179,7 @@ int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 
 	while ((c = cli_getopt(argc, argv, "+f:", opts)) != -1) {
 		if (c != 'f')
-			return cli_usage_error(err, "info", "invalid flag (see 'peapod info --help')");
+			return cli_bad_flag(err, "info", argc, argv);
 		format = optarg;
 	}
 	doc = host_info_json(ctx, store_driver_name(ctx), err);

@@ -552,9 +552,12 @@ char **img_load(struct pea_ctx *ctx, const char *path, struct pea_err **err)
 {
 	struct load ld = { .ctx = ctx };
 	const char *shown = path && strcmp(path, "-") ? path : "-";
+	cleanup_close int lock = img_store_lock(ctx, false, err);
 	int rc;
 
-	if (read_archive(&ld, strcmp(shown, "-") ? path : NULL, err) < 0) {
+	if (lock < 0) {
+		rc = -1;
+	} else if (read_archive(&ld, strcmp(shown, "-") ? path : NULL, err) < 0) {
 		rc = -1;
 	} else if (find_entry(&ld, "manifest.json")) {
 		rc = load_docker(&ld, err);
@@ -567,6 +570,8 @@ char **img_load(struct pea_ctx *ctx, const char *path, struct pea_err **err)
 	if (rc < 0) {
 		load_release(&ld);
 		pea_err_wrap(err, "load '%s'", shown);
+		if (lock >= 0)
+			img_rollback_storage(ctx, &lock);
 		return NULL;
 	}
 	{

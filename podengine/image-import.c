@@ -406,6 +406,7 @@ char *img_import(struct pea_ctx *ctx, const char *path, const char *name,
 {
 	cleanup_json struct json_object *cfg = json_object_new_object();
 	cleanup_close int fd = -1;
+	cleanup_close int lock = -1;
 	char diff_id[DIGEST_MAX];
 	char *id = NULL;
 	size_t i;
@@ -413,6 +414,9 @@ char *img_import(struct pea_ctx *ctx, const char *path, const char *name,
 	for (i = 0; i < n_changes; i++)
 		if (img_parse_change(changes[i], cfg, err) < 0)
 			goto fail;
+	lock = img_store_lock(ctx, false, err);
+	if (lock < 0)
+		goto fail;
 	if (path && strcmp(path, "-")) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -427,5 +431,7 @@ char *img_import(struct pea_ctx *ctx, const char *path, const char *name,
 	return id;
 fail:
 	pea_err_wrap(err, "import '%s'", path && strcmp(path, "-") ? path : "-");
+	if (lock >= 0)
+		img_rollback_storage(ctx, &lock);
 	return NULL;
 }

@@ -26,6 +26,7 @@ struct pull {
 	char manifest_digest[DIGEST_MAX];
 	struct mf_manifest manifest;
 	struct mf_config config;
+	int lock;                       /* shared store lock */
 };
 
 static void pull_release(struct pull *p)
@@ -206,16 +207,22 @@ char *img_pull(struct pea_ctx *ctx, const char *ref, const struct img_registry_o
 	       struct pea_err **err)
 {
 	static const struct img_registry_opts defaults = { .tls_verify = 1 };
-	struct pull p = { .ctx = ctx, .opts = opts ? opts : &defaults };
+	struct pull p = { .ctx = ctx, .opts = opts ? opts : &defaults, .lock = -1 };
 	char *id;
 
 	if (p.opts->quiet)
 		p.progress = REG_PROGRESS_NONE;
 	else
 		p.progress = isatty(STDERR_FILENO) ? REG_PROGRESS_BARS : REG_PROGRESS_LINES;
-	id = pull(&p, ref, err);
-	if (!id)
+	p.lock = img_store_lock(ctx, false, err);
+	id = p.lock < 0 ? NULL : pull(&p, ref, err);
+	if (!id) {
 		pea_err_wrap(err, "pull '%s'", ref);
+		if (p.lock >= 0)
+			img_rollback_storage(ctx, &p.lock);
+	}
+	if (p.lock >= 0)
+		close(p.lock);
 	pull_release(&p);
 	return id;
 }

@@ -8,6 +8,8 @@
 #include "podengine/reference.h"
 #include "podengine/state.h"
 #include "podengine/storage.h"
+#include "base/io.h"
+#include "base/lockfile.h"
 #include "base/cleanup.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -17,6 +19,7 @@
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/banned.h"
 
@@ -586,8 +589,12 @@ int img_remove(struct pea_ctx *ctx, const char *name, bool force,
 	}
 	rc = delete_image(ctx, st, &info, report, data, err);
 	img_info_release(&info);
-	if (rc == 0 && gc_storage(ctx, err) < 0)
-		return pea_err_wrap(err, "remove '%s': free storage", name);
+	if (rc == 0) {
+		cleanup_close int lock = img_store_lock(ctx, true, err);
+
+		if (lock < 0 || gc_storage(ctx, err) < 0)
+			return pea_err_wrap(err, "remove '%s': free storage", name);
+	}
 	return rc;
 }
 
@@ -638,6 +645,8 @@ static int gc_blobs(struct pea_ctx *ctx, struct state *st, struct pea_err **err)
 	return 0;
 }
 
+/* Callers hold the store lock exclusively, so no pull, load or import is
+ * between storing its blobs and recording its image. */
 static int gc_storage(struct pea_ctx *ctx, struct pea_err **err)
 {
 	struct state *st = state_get(ctx, err);
@@ -645,6 +654,31 @@ static int gc_storage(struct pea_ctx *ctx, struct pea_err **err)
 	if (!st || layer_prune(ctx, err) < 0)
 		return -1;
 	return gc_blobs(ctx, st, err);
+}
+
+int img_store_lock(struct pea_ctx *ctx, bool exclusive, struct pea_err **err)
+{
+	cleanup_free char *path = path_join(ctx->root, "store.lock");
+
+	if (io_mkdir_p(ctx->root, 0700, err) < 0)
+		return -1;
+	return exclusive ? lockfile_lock(path, err) : lockfile_lock_shared(path, err);
+}
+
+void img_rollback_storage(struct pea_ctx *ctx, int *shared_lock_fd)
+{
+	struct pea_err *e = NULL;
+	int fd;
+
+	if (*shared_lock_fd >= 0)
+		close(*shared_lock_fd);
+	*shared_lock_fd = -1;
+	fd = img_store_lock(ctx, true, &e);
+	if (fd < 0 || gc_storage(ctx, &e) < 0)
+		log_warn(&ctx->log, "rollback: free storage: %s", e ? e->msg : "?");
+	pea_err_free(e);
+	if (fd >= 0)
+		close(fd);
 }
 
 int img_prune(struct pea_ctx *ctx, bool all,
@@ -668,8 +702,12 @@ int img_prune(struct pea_ctx *ctx, bool all,
 		if (report)
 			report(*p, data);
 	}
-	if (gc_storage(ctx, err) < 0)
-		return pea_err_wrap(err, "prune images");
+	{
+		cleanup_close int lock = img_store_lock(ctx, true, err);
+
+		if (lock < 0 || gc_storage(ctx, err) < 0)
+			return pea_err_wrap(err, "prune images");
+	}
 	return 0;
 }
 

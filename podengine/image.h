@@ -79,6 +79,15 @@ int img_remove(struct pea_ctx *ctx, const char *name, bool force,
 int img_prune(struct pea_ctx *ctx, bool all,
 	      void (*report)(const char *id, void *data), void *data, struct pea_err **err);
 
+/* The store lock (<root>/store.lock): pull, load and import hold it shared
+ * from their first stored blob until their image is recorded; removing
+ * unreferenced blobs and layers holds it exclusively.  Returns the fd. */
+int img_store_lock(struct pea_ctx *ctx, bool exclusive, struct pea_err **err);
+/* After a failed pull/load/import: drop the shared lock (fd set to -1),
+ * take it exclusively and remove every blob and layer nothing references,
+ * so a failed command leaves nothing stored.  Failures are logged. */
+void img_rollback_storage(struct pea_ctx *ctx, int *shared_lock_fd);
+
 /* Image config JSON text (the blob), caller frees. */
 char *img_config_json(struct pea_ctx *ctx, const struct img_info *info, struct pea_err **err);
 

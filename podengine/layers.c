@@ -382,6 +382,13 @@ static int remove_layer(struct pea_ctx *ctx, const char *diff_id, struct pea_err
 	}
 	if (io_rm_rf(dir, err) < 0)
 		return pea_err_wrap(err, "remove layer '%s'", diff_id);
+	/* Pruning runs under the exclusive store lock: nobody else can be
+	 * waiting on this layer's lock file. */
+	{
+		cleanup_free char *lockf = layer_path(ctx, diff_id, ".lock");
+
+		unlink(lockf);
+	}
 	return 1;
 }
 
