@@ -31,6 +31,7 @@ extern const struct cli_cmd cli_image_top_cmds[];
 extern const struct cli_cmd cli_login_cmds[];
 extern const struct cli_cmd cli_system_cmds[];
 extern const struct cli_cmd cli_top_cmds[];
+extern const struct cli_cmd cli_volume_cmds[];
 
 /* Run argv[0] from table; prints help for groups and --help. */
 int cli_dispatch(struct pea_ctx *ctx, const struct cli_cmd *table, const char *prefix,

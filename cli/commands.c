@@ -21,5 +21,6 @@ const struct cli_cmd cli_top_cmds[] = {
 	{ "info", "show host and runtime information", info_help, cmd_info, NULL, false },
 	{ "system", "manage peapod itself", NULL, NULL, cli_system_cmds, false },
 	{ "version", "print the version", "Usage: peapod version\n", cmd_version, NULL, false },
+	{ "volume", "manage volumes", NULL, NULL, cli_volume_cmds, false },
 	{ NULL, NULL, NULL, NULL, NULL, false },
 };
