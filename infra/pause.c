@@ -7,8 +7,14 @@
  * reparented to it; outside that case PR_SET_CHILD_SUBREAPER gives the same
  * behaviour for its own descendants.
  *
+ * With `-- CMD [ARGS]` it is a minimal init instead (podman's --init, as
+ * catatonit without -P): it runs CMD as its child, forwards every signal
+ * but SIGCHLD to it, reaps orphans, and exits with the child's status
+ * (128+N when the child was killed by signal N).
+ *
  * Static, libc only: it is bind-mounted into an empty rootfs. */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,16 +53,73 @@ static void die(const char *what)
 	_exit(1);
 }
 
+static int reap_all_for(pid_t child);
+
 static void reap_all(void)
 {
-	for (;;) {
-		pid_t pid = waitpid(-1, NULL, WNOHANG);
+	reap_all_for(0);
+}
 
-		if (pid > 0)
+/* Reap everything; returns the exit status of `child` if it was reaped,
+ * else -1. */
+static int reap_all_for(pid_t child)
+{
+	int status, res = -1;
+
+	for (;;) {
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+
+		if (pid > 0) {
+			if (pid == child)
+				res = WIFEXITED(status) ? WEXITSTATUS(status)
+							: 128 + WTERMSIG(status);
 			continue;
+		}
 		if (pid < 0 && errno == EINTR)
 			continue;
-		return; /* 0: children left but none dead; ECHILD: none left */
+		return res;
+	}
+}
+
+static pid_t spawn(char **argv, const sigset_t *all)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		sigprocmask(SIG_UNBLOCK, all, NULL);
+		execvp(argv[0], argv);
+		say("peapod-pause: exec '");
+		say(argv[0]);
+		say("': ");
+		say(strerror(errno));
+		say("\n");
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	return pid;
+}
+
+/* Init mode: live as long as the child, passing signals on. */
+static int run_init(int sfd, pid_t child)
+{
+	struct signalfd_siginfo si;
+
+	for (;;) {
+		ssize_t n = read(sfd, &si, sizeof(si));
+		int res;
+
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n != (ssize_t)sizeof(si))
+			die("read signalfd");
+		if (si.ssi_signo != SIGCHLD) {
+			kill(child, (int)si.ssi_signo);
+			continue;
+		}
+		res = reap_all_for(child);
+		if (res >= 0)
+			return res;
 	}
 }
 
@@ -65,13 +128,16 @@ int main(int argc, char **argv)
 	struct signalfd_siginfo si;
 	sigset_t all;
 	int sfd;
+	bool init = false;
 
 	if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))) {
 		say("peapod-pause version " PEAPOD_VERSION "\n");
 		return 0;
 	}
-	if (argc > 1 && strcmp(argv[1], "-P")) {
-		say("usage: peapod-pause [-P | --version]\n");
+	if (argc > 2 && !strcmp(argv[1], "--"))
+		init = true;
+	else if (argc > 1 && strcmp(argv[1], "-P")) {
+		say("usage: peapod-pause [-P | -- CMD [ARGS...] | --version]\n");
 		return 2;
 	}
 
@@ -83,6 +149,8 @@ int main(int argc, char **argv)
 		die("signalfd");
 	/* Not fatal: in a PID namespace of our own we are PID 1 anyway. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (init)
+		return run_init(sfd, spawn(argv + 2, &all));
 	if (chdir("/") < 0)
 		die("chdir '/'");
 

@@ -310,7 +310,19 @@ static struct json_object *build_process(const struct oci_spec_in *in, char *con
 		return NULL;
 	jset(p, "terminal", json_object_new_boolean(in->spec->tty));
 	jset(p, "user", build_user(&ids));
-	jset(p, "args", jstrv(argv));
+	if (in->spec->init && in->pause_path) {
+		/* peapod-pause -- CMD: a minimal init that forwards signals and reaps */
+		struct json_object *a = json_object_new_array();
+		char **v;
+
+		json_object_array_add(a, json_object_new_string(INIT_PATH));
+		json_object_array_add(a, json_object_new_string("--"));
+		for (v = argv; *v; v++)
+			json_object_array_add(a, json_object_new_string(*v));
+		jset(p, "args", a);
+	} else {
+		jset(p, "args", jstrv(argv));
+	}
 	jset(p, "env", build_env(in, hostname, ids.home));
 	jset_str(p, "cwd", cwd);
 	jset(p, "capabilities", build_caps(caps, in->spec->security.cap_add, ids.uid == 0));
