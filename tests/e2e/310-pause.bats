@@ -127,12 +127,12 @@ children() {
 @test "pause as init (-- CMD): runs the command, forwards signals, exits with its status" {
 	run "$PAUSE" -- sh -c 'exit 7'
 	[ "$status" -eq 7 ]
-	run "$PAUSE" -- /nonexistent-command
-	[ "$status" -eq 127 ]
+	run -127 "$PAUSE" -- /nonexistent-command
 	"$PAUSE" -- sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done' &
 	local p=$!
 	sleep 0.5
 	kill -TERM "$p"
-	run wait "$p"
-	[ "$status" -eq 42 ]
+	local rc=0
+	wait "$p" || rc=$?
+	[ "$rc" -eq 42 ]
 }
