@@ -1,0 +1,20 @@
+/* Copy a directory tree between directory fds, keeping modes, owners
+ * (when privileged), xattrs, times, symlinks, fifos and devices. */
+#ifndef PEA_COPY_TREE_H
+#define PEA_COPY_TREE_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+
+struct copytree_opts {
+	bool privileged;  /* chown and device nodes (else skipped) */
+	bool layers;      /* src is an overlay layer on top of dst: 0/0 whiteouts
+			   * delete, opaque directories replace */
+};
+
+/* Copy the contents of src into dst (merging into what dst has), then give
+ * dst src's own owner, mode, xattrs and times. */
+int copytree_into(int src, int dst, const struct copytree_opts *opts, struct pea_err **err);
+
+#endif
