@@ -26,6 +26,8 @@ struct cli_cmd {
 };
 
 /* Tables defined in each command-group file. */
+extern const struct cli_cmd cli_container_cmds[];
+extern const struct cli_cmd cli_container_top_cmds[];
 extern const struct cli_cmd cli_image_cmds[];
 extern const struct cli_cmd cli_image_top_cmds[];
 extern const struct cli_cmd cli_login_cmds[];
@@ -50,6 +52,9 @@ int cli_bad_flag(struct pea_err **err, const char *cmd, int argc, char **argv);
 /* For commands without flags: fail on a leading option; leaves optind at
  * the first operand. */
 int cli_no_flags(const char *cmd, int argc, char **argv, struct pea_err **err);
+
+/* Ask on stderr, read a line from stdin: true for y/Y. */
+bool cli_confirm(const char *question);
 
 /* Errors for bad usage: kind INVALID, exit 125. */
 int cli_usage_error(struct pea_err **err, const char *cmd, const char *fmt, ...)

@@ -302,17 +302,6 @@ static int cmd_tag(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **
 	return 0;
 }
 
-static bool confirm(const char *question)
-{
-	char line[16] = "";
-
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	return line[0] == 'y' || line[0] == 'Y';
-}
-
 static void print_id(const char *id, void *data)
 {
 	printf("%s\n", id);
@@ -335,7 +324,7 @@ static int cmd_image_prune(struct pea_ctx *ctx, int argc, char **argv, struct pe
 		default: return cli_bad_flag(err, "image prune", argc, argv);
 		}
 	}
-	if (!force && !confirm(all ? "WARNING! This command removes all images without at least "
+	if (!force && !cli_confirm(all ? "WARNING! This command removes all images without at least "
 				     "one container associated with them.\nAre you sure you want "
 				     "to continue?"
 				   : "WARNING! This command removes all dangling images.\nAre you "

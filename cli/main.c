@@ -75,6 +75,17 @@ int cli_bad_flag(struct pea_err **err, const char *cmd, int argc, char **argv)
 	return cli_usage_error(err, cmd, "unknown flag: %s (see '%s')", arg, hint);
 }
 
+bool cli_confirm(const char *question)
+{
+	char line[16] = "";
+
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
 int cli_no_flags(const char *cmd, int argc, char **argv, struct pea_err **err)
 {
 	static const struct option none[] = { { NULL, 0, NULL, 0 } };

@@ -80,13 +80,12 @@ static int cmd_system_reset(struct pea_ctx *ctx, int argc, char **argv, struct p
 		force = true;
 	}
 	if (!force) {
-		char line[16] = "";
+		cleanup_free char *q = xasprintf("WARNING! This will remove all peapod containers, "
+						 "pods, images, volumes, networks and state under\n"
+						 "  %s\n  %s\nAre you sure you want to continue?",
+						 ctx->root, ctx->runroot);
 
-		fprintf(stderr, "WARNING! This will remove all peapod containers, pods, images, "
-				"volumes, networks and state under\n  %s\n  %s\n"
-				"Are you sure you want to continue? [y/N] ",
-			ctx->root, ctx->runroot);
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+		if (!cli_confirm(q))
 			return 0;
 	}
 	return sys_reset(ctx, err) < 0 ? -1 : 0;

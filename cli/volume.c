@@ -232,17 +232,6 @@ static int cmd_rm(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **e
 	return -1;
 }
 
-static bool confirm(const char *question)
-{
-	char line[16] = "";
-
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	return line[0] == 'y' || line[0] == 'Y';
-}
-
 static void print_name(const char *name, void *data)
 {
 	printf("%s\n", name);
@@ -268,7 +257,7 @@ static int cmd_prune(struct pea_ctx *ctx, int argc, char **argv, struct pea_err 
 	}
 	if (optind < argc)
 		return cli_usage_error(err, "volume prune", "takes no arguments");
-	if (!force && !confirm("WARNING! This will remove all volumes not used by at least one "
+	if (!force && !cli_confirm("WARNING! This will remove all volumes not used by at least one "
 			       "container.\nAre you sure you want to continue?"))
 		return 0;
 	return vol_prune(ctx, filters, print_name, NULL, err) < 0 ? -1 : 0;
