@@ -86,6 +86,36 @@ static const char *const migrations[] = {
 	"  volume TEXT NOT NULL REFERENCES volumes(name),"
 	"  container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,"
 	"  PRIMARY KEY (volume, container_id));",
+
+	/* 3 -> 4: restart backoff (kubelet style) and the last start error */
+	"ALTER TABLE containers ADD COLUMN backoff INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE containers ADD COLUMN error TEXT;",
+
+	/* 4 -> 5: networks, IP allocations, pods */
+	"CREATE TABLE networks ("
+	"  name TEXT PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  config TEXT NOT NULL,"                     /* the network as JSON (network.h) */
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE ip_allocations ("
+	"  network TEXT NOT NULL REFERENCES networks(name) ON DELETE CASCADE,"
+	"  ip TEXT NOT NULL,"                         /* canonical text form */
+	"  owner TEXT NOT NULL,"                      /* pod id or container id */
+	"  PRIMARY KEY (network, ip));"
+	"CREATE INDEX ip_allocations_owner ON ip_allocations(owner);"
+	"CREATE TABLE pods ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  infra_id TEXT,"                            /* container id of the infra, or NULL */
+	"  state TEXT NOT NULL,"
+	"  netns TEXT,"                               /* bind-mounted netns path, or NULL */
+	"  created INTEGER NOT NULL,"
+	"  spec TEXT NOT NULL);"                      /* pod_spec as JSON */
+	"CREATE TABLE pod_networks ("                 /* what net_setup gave the pod */
+	"  pod_id TEXT NOT NULL REFERENCES pods(id) ON DELETE CASCADE,"
+	"  network TEXT NOT NULL REFERENCES networks(name),"
+	"  status TEXT NOT NULL,"                     /* JSON: interface, addresses, gateway, mac */
+	"  PRIMARY KEY (pod_id, network));",
 };
 
 /* Statements run after a reboot; later migrations' objects add theirs here
@@ -96,6 +126,8 @@ static const char *const refresh_sql[] = {
 	"UPDATE containers SET state = 'exited', pid = 0, conmon_pid = 0,"
 	"  finished_at = CASE WHEN finished_at = 0 THEN started_at ELSE finished_at END"
 	"  WHERE state NOT IN ('created', 'exited');",
+	/* Network namespaces lived in the run root: gone with it. */
+	"UPDATE pods SET state = 'exited', netns = NULL WHERE state <> 'created';",
 };
 
 int state_latest_version(void)

@@ -1,0 +1,145 @@
+/* Networks: bridge networks over rtnetlink (libmnl), IPAM in the state
+ * database, firewall and port publishing with libnftables (one table of
+ * peapod's own, `inet peapod`), network namespaces under the run root.
+ *
+ * Who implements what:
+ *   netns.c     network namespaces (create, bind-mount, remove)
+ *   rtnl.c      rtnetlink over libmnl: links, bridges, veth, addresses, routes
+ *   ipam.c      addresses from the state (unique under concurrency)
+ *   network.c   network records (JSON in the state), default network, subnet choice
+ *   setup.c     net_setup / net_teardown: a pod's interfaces, addresses, routes, ports
+ *   firewall.c  nftables: masquerade, DNAT for published ports (fw_*)
+ *
+ * Every function that changes the host is undone by its counterpart, and a
+ * failing net_setup undoes everything it did before returning. */
+#ifndef PEA_NETWORK_H
+#define PEA_NETWORK_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/ctx.h"
+#include "base/err.h"
+
+#define NET_DEFAULT_NAME "peapod"
+#define NET_DEFAULT_BRIDGE "peapod0"
+
+struct net_subnet {
+	char *subnet;     /* "10.89.0.0/24", "fd00:abcd::/64" */
+	char *gateway;    /* "10.89.0.1" */
+};
+
+struct net_config {
+	char *name;
+	char *id;                 /* 64 hex */
+	char *driver;             /* "bridge" */
+	char *bridge;             /* interface name, e.g. "peapod0", "peapod1" */
+	struct net_subnet *subnets;
+	size_t n_subnets;
+	bool ipv6;                /* has an IPv6 subnet */
+	bool internal;            /* no masquerade, no default route out */
+	bool dns_enabled;
+	char **labels;            /* "k=v" */
+	int64_t created;          /* unix seconds */
+};
+
+struct net_create_opts {
+	const char *name;         /* NULL: next free "peapodN" */
+	const char *driver;       /* NULL or "bridge" */
+	char *const *subnets;     /* NULL: pick a free private /24 (and a ULA /64 with ipv6) */
+	char *const *gateways;    /* parallel to subnets, may be NULL */
+	bool ipv6, internal, disable_dns;
+	char *const *labels;
+};
+
+void net_config_release(struct net_config *nc);
+void net_config_list_free(struct net_config *list, size_t n);
+struct json_object *net_config_to_json(const struct net_config *nc);
+int net_config_from_json(struct json_object *o, struct net_config *nc, struct pea_err **err);
+
+/* Records only (no host changes until a pod uses the network). */
+int net_create(struct pea_ctx *ctx, const struct net_create_opts *opts, struct net_config *out,
+	       struct pea_err **err);
+/* The default network, created on first use: its subnet is the first of
+ * 10.88.0.0/16 (as /24s: 10.88.0.0/24, ...), 10.89..., 172.16-31.x, 192.168.x
+ * that no route or address on the host already uses, and then kept. */
+int net_default(struct pea_ctx *ctx, struct net_config *out, struct pea_err **err);
+int net_lookup(struct pea_ctx *ctx, const char *name, struct net_config *out, struct pea_err **err);
+int net_list(struct pea_ctx *ctx, struct net_config **out, size_t *n, struct pea_err **err);
+/* Refused (kind IN_USE) while a pod or container is attached unless force.
+ * Removes the bridge and the network's firewall rules. */
+int net_remove(struct pea_ctx *ctx, const char *name, bool force, struct pea_err **err);
+bool net_exists(struct pea_ctx *ctx, const char *name);
+
+/* ---- network namespaces (netns.c) ---- */
+
+/* New netns bind-mounted at <runroot>/netns/<name>; returns the path. */
+char *netns_create(struct pea_ctx *ctx, const char *name, struct pea_err **err);
+/* Unmount and remove; a missing one is fine. */
+int netns_remove(const char *path, struct pea_err **err);
+/* Run fn inside the netns (a thread is moved with setns and back). */
+int netns_run(const char *path, int (*fn)(void *data, struct pea_err **err), void *data,
+	      struct pea_err **err);
+
+/* ---- a pod's network (setup.c) ---- */
+
+struct net_port {
+	uint16_t host_port;       /* 0: not published */
+	uint16_t container_port;
+	uint16_t range;           /* number of ports, >= 1 */
+	char proto[4];            /* "tcp" or "udp" */
+	char host_ip[64];         /* "" = all addresses */
+};
+
+struct net_attach {
+	const char *network;      /* NULL = default */
+	const char *static_ip;    /* NULL = from IPAM */
+	char *const *aliases;     /* extra DNS names */
+};
+
+struct net_setup_in {
+	const char *owner;        /* pod id: owns the IPs and the firewall rules */
+	const char *name;         /* pod name, for DNS */
+	const char *netns_path;
+	const struct net_attach *attach;
+	size_t n_attach;          /* 0 = the default network */
+	const struct net_port *ports;
+	size_t n_ports;
+};
+
+struct net_iface_status {
+	char *network;
+	char *ifname;             /* "eth0", "eth1", ... inside the netns */
+	char *mac;
+	char *ip4, *gw4;          /* may be NULL */
+	char *ip6, *gw6;
+	int prefix4, prefix6;
+};
+
+struct net_status {
+	struct net_iface_status *ifaces;
+	size_t n;
+};
+
+void net_status_release(struct net_status *st);
+struct json_object *net_status_to_json(const struct net_status *st);
+int net_status_from_json(struct json_object *o, struct net_status *st, struct pea_err **err);
+
+/* Loopback up, one veth per network (peer on the bridge, created with the
+ * bridge on first use), addresses from IPAM, default route (unless the
+ * network is internal), masquerade and the published ports' DNAT rules.
+ * All or nothing. */
+int net_setup(struct pea_ctx *ctx, const struct net_setup_in *in, struct net_status *out,
+	      struct pea_err **err);
+/* Undo net_setup for `owner`: firewall rules, veths, IPs.  Idempotent; the
+ * bridge stays while other pods use the network (removed with the network,
+ * or when the last user goes if peapod created it for this run). */
+int net_teardown(struct pea_ctx *ctx, const char *owner, const char *netns_path,
+		 struct pea_err **err);
+
+/* "[[hostip:]hostport[-end]:]ctrport[-end][/proto]" as podman's -p. */
+int net_parse_port(const char *arg, struct net_port *out, struct pea_err **err);
+
+#endif
