@@ -309,10 +309,36 @@ static char *basic_header(struct reg_client *c)
 	return xasprintf("Authorization: Basic %s", enc);
 }
 
+/* Append "&key=value" (value URL-escaped) to a token URL. */
+static void add_query(struct strbuf *url, CURL *h, const char *key, const char *value)
+{
+	char *esc = curl_easy_escape(h, value, 0);
+
+	strbuf_addf(url, "%c%s=%s", strchr(url->buf, '?') ? '&' : '?', key, esc ? esc : "");
+	curl_free(esc);
+}
+
+/* The token request: the challenge's service and scope, and our own scope
+ * (none for a bare /v2/ ping, where the repository path is empty). */
+static char *token_url(struct reg_client *c, CURL *h, const char *realm, const char *challenge)
+{
+	cleanup_free char *service = challenge_param(challenge, "service");
+	cleanup_free char *scope = challenge_param(challenge, "scope");
+	struct strbuf url = STRBUF_INIT;
+
+	strbuf_addstr(&url, realm);
+	if (service)
+		add_query(&url, h, "service", service);
+	if (c->path[0])
+		add_query(&url, h, "scope", c->scope);
+	if (scope && (!c->path[0] || strcmp(scope, c->scope)))
+		add_query(&url, h, "scope", scope);
+	return strbuf_detach(&url, NULL);
+}
+
 static int fetch_token(struct reg_client *c, const char *challenge, struct pea_err **err)
 {
 	cleanup_free char *realm = challenge_param(challenge, "realm");
-	cleanup_free char *service = challenge_param(challenge, "service");
 	cleanup_free char *basic = c->user ? basic_header(c) : NULL;
 	cleanup_curl CURL *h = curl_easy_init();
 	cleanup_free char *url = NULL;
@@ -320,19 +346,12 @@ static int fetch_token(struct reg_client *c, const char *challenge, struct pea_e
 	struct reg_resp rs = { .body = STRBUF_INIT };
 	struct reg_req rq = { .method = "GET", .fd = -1 };
 	struct json_object *tok;
-	char *esc_scope, *esc_service = NULL;
 	int r = -1;
 
 	if (!realm || !h || strncmp(realm, "http", 4))
 		return pea_err_setk(err, PEA_E_AUTH, 0, "%s: bad bearer challenge '%s'", c->domain,
 				    challenge);
-	esc_scope = curl_easy_escape(h, c->scope, 0);
-	if (service)
-		esc_service = curl_easy_escape(h, service, 0);
-	url = xasprintf("%s%sscope=%s%s%s", realm, strchr(realm, '?') ? "&" : "?", esc_scope,
-			esc_service ? "&service=" : "", esc_service ? esc_service : "");
-	curl_free(esc_scope);
-	curl_free(esc_service);
+	url = token_url(c, h, realm, challenge);
 	rq.url = url;
 	if (do_once(c, &rq, false, basic, &rs, err) < 0)
 		goto out;
@@ -384,6 +403,11 @@ static int do_request(struct reg_client *c, const struct reg_req *rq, struct reg
 		return 0;
 	if (reg_authenticate(c, rs->www_auth, err) < 0 || do_once(c, rq, true, NULL, rs, err) < 0)
 		return -1;
+	/* A fresh token that still does not do: the token server did not grant
+	 * the scope (a pull-only account or anonymous token pushing). */
+	if (rs->status == 401 && rs->www_auth && strcasestr(rs->www_auth, "insufficient_scope"))
+		return pea_err_setk(err, PEA_E_AUTH, 0, "%s: access denied: insufficient scope "
+				    "(token does not grant '%s')", c->domain, c->scope);
 	if (rs->status == 401)
 		return auth_failed(c, err);
 	return 0;
