@@ -15,10 +15,13 @@ static const char info_help[] =
 	"whether they work here, and the storage configuration.\n";
 
 const struct cli_cmd cli_top_cmds[] = {
+	{ "container", "manage containers", NULL, NULL, cli_container_cmds, false },
+	{ "", NULL, NULL, NULL, cli_container_top_cmds, true },
 	{ "image", "manage images", NULL, NULL, cli_image_cmds, false },
 	{ "", NULL, NULL, NULL, cli_image_top_cmds, true },
 	{ "", NULL, NULL, NULL, cli_login_cmds, true },
 	{ "info", "show host and runtime information", info_help, cmd_info, NULL, false },
+	{ "pod", "manage pods", NULL, NULL, cli_pod_cmds, false },
 	{ "system", "manage peapod itself", NULL, NULL, cli_system_cmds, false },
 	{ "version", "print the version", "Usage: peapod version\n", cmd_version, NULL, false },
 	{ "volume", "manage volumes", NULL, NULL, cli_volume_cmds, false },

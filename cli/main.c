@@ -136,13 +136,14 @@ static void list_cmds(const struct cli_cmd *s)
 	}
 }
 
-/* --help anywhere among the leading options (before the first operand). */
+/* --help among the leading options (before the first operand, so that
+ * `run busybox ls -h` runs ls -h). */
 static bool wants_help(int argc, char **argv)
 {
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
+		if (!strcmp(argv[i], "--") || argv[i][0] != '-')
 			return false;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return true;

@@ -43,6 +43,8 @@ enum ctr_state {
 };
 
 const char *ctr_state_name(enum ctr_state s);   /* podman's words: created, running, ... */
+/* "SIGTERM", "TERM", "term", "15" -> 15; kind INVALID otherwise. */
+int ctr_parse_signal(const char *s, struct pea_err **err);
 
 struct ctr_info {
 	char *id;                 /* 64 hex */
@@ -67,6 +69,8 @@ struct ctr_info {
 	char *log_path;
 	struct ctr_spec spec;     /* as created (after defaults) */
 	struct json_object *image_config;   /* the image config's "config" object; may be NULL */
+	char *error;              /* why the last start failed (State.Error), or NULL */
+	int backoff;              /* seconds of the last restart backoff; 0 = none yet */
 };
 
 void ctr_info_release(struct ctr_info *ci);

@@ -488,14 +488,17 @@ static struct json_object *build_mounts(const struct oci_spec_in *in, struct pea
 	add_default(arr, s, "/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k");
 	add_default(arr, s, "/dev/pts", "devpts", "devpts",
 		    "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5");
-	add_default(arr, s, "/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k");
+	if (in->shm_path)
+		add_default(arr, s, "/dev/shm", "bind", in->shm_path, "rbind,rprivate,nosuid,noexec,nodev");
+	else
+		add_default(arr, s, "/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k");
 	add_default(arr, s, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
 	add_default(arr, s, "/sys", "sysfs", "sysfs", priv ? "nosuid,noexec,nodev,rw" : "nosuid,noexec,nodev,ro");
 	add_default(arr, s, "/sys/fs/cgroup", "cgroup", "cgroup",
 		    priv ? "nosuid,noexec,nodev,relatime,rw" : "nosuid,noexec,nodev,relatime,ro");
 	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
 		cleanup_free char *dest = xasprintf("/etc/%s", etc[i]);
-		cleanup_free char *src = path_join(in->bundle, etc[i]);
+		cleanup_free char *src = path_join(in->etc_dir ? in->etc_dir : in->bundle, etc[i]);
 
 		add_default(arr, s, dest, "bind", src, "rbind,rprivate");
 	}

@@ -24,6 +24,8 @@ struct oci_spec_in {
 	struct json_object *image_config;       /* the image config's "config" object (Env, Entrypoint, Cmd, WorkingDir, User, StopSignal...), may be NULL */
 	const char *rootfs;                      /* merged rootfs path (absolute); also used to read /etc/passwd and /etc/group */
 	const char *bundle;                      /* where hosts/resolv.conf/hostname live */
+	const char *shm_path;                    /* bind-mounted at /dev/shm (a pod's shared shm); NULL = own tmpfs */
+	const char *etc_dir;                     /* overrides bundle for hosts/resolv.conf/hostname (a pod's); NULL = bundle */
 	const char *const *mount_sources;        /* per spec->mounts[i]: resolved host path (volumes resolved and subpath applied by the caller), may be NULL (then mounts[i].source[/subpath]) */
 	const char *pause_path;                  /* for spec->init: peapod-pause bind-mounted at /run/peapod-init */
 	const char *cgroup_parent;               /* default "/peapod" (spec->cgroup_parent wins) */

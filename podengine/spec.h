@@ -17,6 +17,7 @@
 
 #include "base/err.h"
 #include "base/strv.h"
+#include "network/network.h"
 
 enum mount_kind {
 	MOUNT_BIND,       /* host path */
@@ -107,6 +108,8 @@ struct ctr_spec {
 	char *runtime;           /* NULL = ctx's */
 	char *pod;               /* pod id or NULL */
 	char *cgroup_parent;     /* NULL = default */
+	bool infra;              /* a pod's infra container: no image, no storage
+				  * driver; rootfs <root>/pods/<pod>/infra-rootfs */
 };
 
 void ctr_spec_init(struct ctr_spec *s);
@@ -125,5 +128,34 @@ int spec_parse_tmpfs(const char *arg, struct mount_spec *out, struct pea_err **e
 int spec_parse_restart(const char *arg, enum restart_policy *p, int *max, struct pea_err **err);
 const char *spec_restart_name(enum restart_policy p);
 void mount_spec_release(struct mount_spec *m);
+
+/* What a pod should be (pod-spec.c).  Same ownership rules as ctr_spec:
+ * everything is owned by the spec and freed by pod_spec_release(). */
+struct pod_spec {
+	char *name;
+	char *hostname;          /* NULL = the pod's name */
+	char **labels;           /* "k=v" */
+	char **annotations;      /* "k=v" */
+	bool share_net, share_ipc, share_uts, share_pid;   /* default net, ipc, uts */
+	bool infra;              /* default true; false: no infra, nothing shared */
+	struct net_port *ports;  /* published ports (network/network.h) */
+	size_t n_ports;
+	char **networks;         /* NULL = the default network; or "none", "host",
+				  * "ns:PATH", or network names */
+	char **add_hosts;        /* "host:ip" */
+	char **dns_servers, **dns_search, **dns_options;
+	char *cgroup_parent;     /* NULL = "/peapod/pod-<id>" */
+};
+
+void pod_spec_init(struct pod_spec *s);
+void pod_spec_release(struct pod_spec *s);
+struct json_object *pod_spec_to_json(const struct pod_spec *s);
+/* Fills an initialised spec; unknown keys are ignored. */
+int pod_spec_from_json(struct json_object *o, struct pod_spec *s, struct pea_err **err);
+/* --share "net,ipc,uts[,pid]" ("" = nothing, "+pid" adds to the default). */
+int pod_spec_parse_share(const char *arg, struct pod_spec *s, struct pea_err **err);
+/* The network mode of a pod: "bridge", "none", "host" or "ns" (networks[0]
+ * = "ns:PATH"); a static string. */
+const char *pod_spec_net_mode(const struct pod_spec *s);
 
 #endif
