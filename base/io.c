@@ -150,6 +150,15 @@ int io_write_file_atomic(const char *path, const void *data, size_t len,
 	return 0;
 }
 
+int io_write_existing(const char *path, const char *value, struct pea_err **err)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || xwrite_all(fd, value, strlen(value)) < 0)
+		return pea_err_set(err, errno, "write '%s'", path);
+	return 0;
+}
+
 int io_mkdir_p(const char *path, mode_t mode, struct pea_err **err)
 {
 	cleanup_free char *p = xstrdup(path);

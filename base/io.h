@@ -29,6 +29,9 @@ int io_read_fileat(int dirfd, const char *name, struct strbuf *sb, struct pea_er
 int io_write_file_atomic(const char *path, const void *data, size_t len,
 			 mode_t mode, struct pea_err **err);
 
+/* Write a value into an existing file (sysctls, sysfs knobs); never creates. */
+int io_write_existing(const char *path, const char *value, struct pea_err **err);
+
 /* mkdir -p; existing directories are fine. */
 int io_mkdir_p(const char *path, mode_t mode, struct pea_err **err);
 /* rm -rf without following symlinks and without crossing mount points.

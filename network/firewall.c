@@ -357,8 +357,6 @@ static int fw_lock(struct pea_ctx *ctx, struct pea_err **err)
 static int sysctl_write(const char *path, const char *value, bool only_if_zero,
 			struct pea_err **err)
 {
-	cleanup_close int fd = -1;
-
 	if (only_if_zero) {
 		struct strbuf cur = STRBUF_INIT;
 		bool on;
@@ -370,10 +368,7 @@ static int sysctl_write(const char *path, const char *value, bool only_if_zero,
 		if (on)
 			return 0;
 	}
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || xwrite_all(fd, value, strlen(value)) < 0)
-		return pea_err_set(err, errno, "write '%s'", path);
-	return 0;
+	return io_write_existing(path, value, err);
 }
 
 /* ---- networks ---- */

@@ -52,6 +52,7 @@ struct net_create_opts {
 	char *const *gateways;    /* parallel to subnets, may be NULL */
 	bool ipv6, internal, disable_dns;
 	char *const *labels;
+	const char *bridge;       /* NULL: "peapod0" for the default, else next free "peapodN" */
 };
 
 void net_config_release(struct net_config *nc);
@@ -72,6 +73,13 @@ int net_list(struct pea_ctx *ctx, struct net_config **out, size_t *n, struct pea
  * Removes the bridge and the network's firewall rules. */
 int net_remove(struct pea_ctx *ctx, const char *name, bool force, struct pea_err **err);
 bool net_exists(struct pea_ctx *ctx, const char *name);
+/* `system reset`: for every network of this root remove its bridge, its
+ * firewall rules, the veths of its users and every allocation, then the
+ * network records themselves. */
+int net_reset(struct pea_ctx *ctx, struct pea_err **err);
+/* The host-side veth of `owner` on `network`: "veth" + 8 hex of
+ * sha256(owner NUL network), so teardown can find it again. */
+void net_veth_name(const char *owner, const char *network, char out[16]);
 
 /* ---- network namespaces (netns.c) ---- */
 
@@ -79,6 +87,10 @@ bool net_exists(struct pea_ctx *ctx, const char *name);
 char *netns_create(struct pea_ctx *ctx, const char *name, struct pea_err **err);
 /* Unmount and remove; a missing one is fine. */
 int netns_remove(const char *path, struct pea_err **err);
+/* Unmount and remove <runroot>/netns once no namespace is left in it (it
+ * is a shared bind mount of itself); does nothing while one is.  Called by
+ * net_reset. */
+int netns_dir_release(struct pea_ctx *ctx, struct pea_err **err);
 /* Run fn inside the netns (a thread is moved with setns and back). */
 int netns_run(const char *path, int (*fn)(void *data, struct pea_err **err), void *data,
 	      struct pea_err **err);

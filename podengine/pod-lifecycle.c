@@ -148,6 +148,7 @@ static void net_down(struct pea_ctx *ctx, struct pod_info *pi)
 	if (pi->netns) {
 		net_teardown(ctx, pi->id, pi->netns, NULL);
 		netns_remove(pi->netns, NULL);
+		netns_dir_release(ctx, NULL);
 	}
 	if (st && (q = state_prepare(st, "DELETE FROM pod_networks WHERE pod_id = ?;", NULL))) {
 		sqlite3_bind_text(q, 1, pi->id, -1, SQLITE_STATIC);

@@ -33,7 +33,7 @@
  * "bridge" pod behaves like --network none (the infra's runtime creates a
  * private netns with loopback only) and -p is refused. */
 #ifndef POD_NETWORK
-#define POD_NETWORK 0
+#define POD_NETWORK 1
 #endif
 
 struct pod_info {

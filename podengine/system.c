@@ -1,5 +1,8 @@
 #include "podengine/system.h"
+#include "podengine/container.h"
 #include "podengine/image.h"
+#include "podengine/pod.h"
+#include "network/network.h"
 #include "podengine/state.h"
 #include "base/cleanup.h"
 #include "base/io.h"
@@ -111,8 +114,51 @@ int sys_df(struct pea_ctx *ctx, struct sys_df_row **out, size_t *n, struct pea_e
 	return 0;
 }
 
+static void warn_err(struct pea_ctx *ctx, const char *what, struct pea_err **e)
+{
+	log_warn(&ctx->log, "reset: %s: %s", what, *e ? (*e)->msg : "?");
+	pea_err_free(*e);
+	*e = NULL;
+}
+
+/* Stop and remove what runs: pods (with their containers), then the
+ * containers outside pods, then the networks (bridges, firewall rules).
+ * Best effort: a broken object must not keep the rest from going. */
+static void reset_objects(struct pea_ctx *ctx)
+{
+	struct pea_err *e = NULL;
+	struct pod_info *pods = NULL;
+	struct ctr_info *ctrs = NULL;
+	size_t n = 0, i;
+
+	if (!state_get(ctx, &e)) {
+		warn_err(ctx, "open state", &e);
+		return;
+	}
+	if (pod_list(ctx, &pods, &n, &e) == 0) {
+		for (i = 0; i < n; i++)
+			if (pod_remove(ctx, pods[i].id, true, &e) < 0)
+				warn_err(ctx, pods[i].name, &e);
+		pod_info_list_free(pods, n);
+	} else {
+		warn_err(ctx, "list pods", &e);
+	}
+	if (ctr_list(ctx, true, &ctrs, &n, &e) == 0) {
+		for (i = 0; i < n; i++)
+			if (ctr_remove(ctx, ctrs[i].id, true, true, &e) < 0)
+				warn_err(ctx, ctrs[i].name, &e);
+		ctr_info_list_free(ctrs, n);
+	} else {
+		warn_err(ctx, "list containers", &e);
+	}
+	if (net_reset(ctx, &e) < 0)
+		warn_err(ctx, "networks", &e);
+}
+
 int sys_reset(struct pea_ctx *ctx, struct pea_err **err)
 {
+	if (io_exists(ctx->root))
+		reset_objects(ctx);
 	state_close(ctx->state);
 	ctx->state = NULL;
 	if (sys_umount_below(ctx->runroot, err) < 0 || sys_umount_below(ctx->root, err) < 0)
