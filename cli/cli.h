@@ -31,6 +31,7 @@ extern const struct cli_cmd cli_container_top_cmds[];
 extern const struct cli_cmd cli_image_cmds[];
 extern const struct cli_cmd cli_image_top_cmds[];
 extern const struct cli_cmd cli_login_cmds[];
+extern const struct cli_cmd cli_network_cmds[];
 extern const struct cli_cmd cli_pod_cmds[];
 extern const struct cli_cmd cli_system_cmds[];
 extern const struct cli_cmd cli_top_cmds[];

@@ -21,6 +21,7 @@ const struct cli_cmd cli_top_cmds[] = {
 	{ "", NULL, NULL, NULL, cli_image_top_cmds, true },
 	{ "", NULL, NULL, NULL, cli_login_cmds, true },
 	{ "info", "show host and runtime information", info_help, cmd_info, NULL, false },
+	{ "network", "manage networks", NULL, NULL, cli_network_cmds, false },
 	{ "pod", "manage pods", NULL, NULL, cli_pod_cmds, false },
 	{ "system", "manage peapod itself", NULL, NULL, cli_system_cmds, false },
 	{ "version", "print the version", "Usage: peapod version\n", cmd_version, NULL, false },

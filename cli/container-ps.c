@@ -208,7 +208,7 @@ int cmd_ps(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 		case 'f': strv_push(&filters, optarg); break;
 		case OPT_FORMAT: format = optarg; break;
 		case OPT_NOTRUNC: notrunc = true; break;
-		default: return cli_usage_error(err, "ps", "invalid flag (see 'peapod ps --help')");
+		default: return cli_bad_flag(err, "ps", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -450,7 +450,7 @@ int cli_run_parse(int argc, char **argv, struct cli_run_opts *o, struct pea_err 
 			return 0;
 		}
 		if (c == '?' || c == ':')
-			return cli_usage_error(err, cmd, "invalid flag (see 'peapod %s --help')", cmd);
+			return cli_bad_flag(err, cmd, argc, argv);
 		r = simple_opt(o, c, optarg, err);
 		if (r == 1)
 			r = security_flag(&o->spec, c, optarg, err);
@@ -486,6 +486,6 @@ int cli_run_pull(struct pea_ctx *ctx, struct cli_run_opts *o, struct pea_err **e
 		return 0;
 	id = img_pull(ctx, o->spec.image, &o->reg, err);
 	if (!id)
-		return pea_err_wrap(err, "pull '%s'", o->spec.image);
+		return -1;   /* img_pull names the reference */
 	return 0;
 }

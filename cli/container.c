@@ -11,6 +11,7 @@
 #include "base/strv.h"
 #include "base/xalloc.h"
 #include "podengine/container.h"
+#include "podengine/pod.h"
 #include "podengine/ctr-attach.h"
 #include "podengine/ctr-logs.h"
 #include "podengine/ctr-top.h"
@@ -33,10 +34,6 @@ extern const char cli_ps_help[];
 enum { OPT_FORMAT = 4000, OPT_TYPE, OPT_SINCE, OPT_UNTIL, OPT_TAIL, OPT_NOSTDIN,
        OPT_SIGPROXY, OPT_ENVFILE, OPT_HELP, OPT_DETACHKEYS, OPT_TIME };
 
-static int bad_flag(struct pea_err **err, const char *cmd)
-{
-	return cli_usage_error(err, cmd, "invalid flag (see 'peapod %s --help')", cmd);
-}
 
 /* The exit code of a container that conmon has finished with: `wait`, or
  * the exit file when --rm already removed the record. */
@@ -99,6 +96,35 @@ static int start_attached(struct pea_ctx *ctx, const char *id, bool stdin_open, 
 	return rc;
 }
 
+/* ctr_create, with podman's `--pod new:NAME`: the pod is made first and
+ * removed again if the container cannot be created. */
+static char *create_container(struct pea_ctx *ctx, struct cli_run_opts *o, struct pea_err **err)
+{
+	cleanup_free char *pod_id = NULL;
+	char *id;
+
+	if (o->spec.pod && !strncmp(o->spec.pod, "new:", 4)) {
+		struct pod_spec ps;
+
+		pod_spec_init(&ps);
+		ps.name = xstrdup(o->spec.pod + 4);
+		pod_id = pod_create(ctx, &ps, err);
+		pod_spec_release(&ps);
+		if (!pod_id)
+			return NULL;
+		free(o->spec.pod);
+		o->spec.pod = xstrdup(pod_id);
+	}
+	id = ctr_create(ctx, &o->spec, err);
+	if (!id && pod_id) {
+		struct pea_err *e = NULL;
+
+		if (pod_remove(ctx, pod_id, true, &e) < 0)
+			pea_err_free(e);
+	}
+	return id;
+}
+
 static int cmd_run(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 {
 	struct cli_run_opts o;
@@ -111,7 +137,7 @@ static int cmd_run(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **
 		cli_run_opts_release(&o);
 		return o.help ? 0 : -1;
 	}
-	if (cli_run_pull(ctx, &o, err) < 0 || !(id = ctr_create(ctx, &o.spec, err))) {
+	if (cli_run_pull(ctx, &o, err) < 0 || !(id = create_container(ctx, &o, err))) {
 		cli_run_opts_release(&o);
 		return -1;
 	}
@@ -146,7 +172,7 @@ static int cmd_create(struct pea_ctx *ctx, int argc, char **argv, struct pea_err
 		return o.help ? 0 : -1;
 	}
 	if (cli_run_pull(ctx, &o, err) == 0)
-		id = ctr_create(ctx, &o.spec, err);
+		id = create_container(ctx, &o, err);
 	cli_run_opts_release(&o);
 	if (!id)
 		return -1;
@@ -169,7 +195,7 @@ static int cmd_start(struct pea_ctx *ctx, int argc, char **argv, struct pea_err 
 		switch (c) {
 		case 'a': attach = true; break;
 		case 'i': interactive = true; break;
-		default: return bad_flag(err, "start");
+		default: return cli_bad_flag(err, "start", argc, argv);
 		}
 	}
 	if (optind >= argc)
@@ -219,7 +245,7 @@ static int cmd_stop_restart(struct pea_ctx *ctx, int argc, char **argv, bool res
 		if (c == 'a')
 			all = true;
 		else if (c != 't')
-			return bad_flag(err, cmd);
+			return cli_bad_flag(err, cmd, argc, argv);
 	}
 	if (all) {
 		if (ctr_list(ctx, !restart ? false : true, &list, &n, err) < 0)
@@ -280,7 +306,7 @@ static int cmd_kill(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 
 	while ((c = cli_getopt(argc, argv, "+s:", opts)) != -1) {
 		if (c != 's')
-			return bad_flag(err, "kill");
+			return cli_bad_flag(err, "kill", argc, argv);
 		if (parse_signal(optarg, &sig, err) < 0)
 			return pea_err_wrap(err, "kill");
 	}
@@ -314,7 +340,7 @@ static int cmd_rm(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **e
 		case 'v': volumes = true; break;
 		case 'a': all = true; break;
 		case 'i': ignore = true; break;
-		default: return bad_flag(err, "rm");
+		default: return cli_bad_flag(err, "rm", argc, argv);
 		}
 	}
 	if (all) {
@@ -394,7 +420,7 @@ static int cmd_logs(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 			if (parse_i64(optarg, -1, INT64_MAX, &o.tail, "--tail", err) < 0)
 				return pea_err_wrap(err, "logs");
 			break;
-		default: return bad_flag(err, "logs");
+		default: return cli_bad_flag(err, "logs", argc, argv);
 		}
 	}
 	if (optind >= argc)
@@ -479,7 +505,7 @@ static int cmd_exec(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 		case 'u': o.user = optarg; break;
 		case 'w': o.workdir = optarg; break;
 		case OPT_HELP: printf("%s", exec_help); return 0;
-		default: return bad_flag(err, "exec");
+		default: return cli_bad_flag(err, "exec", argc, argv);
 		}
 	}
 	if (argc - optind < 2)
@@ -506,7 +532,7 @@ static int cmd_attach(struct pea_ctx *ctx, int argc, char **argv, struct pea_err
 		if (c == OPT_NOSTDIN)
 			no_stdin = true;
 		else if (c != OPT_SIGPROXY && c != OPT_DETACHKEYS)
-			return bad_flag(err, "attach");
+			return cli_bad_flag(err, "attach", argc, argv);
 	}
 	if (argc - optind != 1)
 		return cli_usage_error(err, "attach", "requires exactly one container");
@@ -602,7 +628,7 @@ static int inspect_cmd(struct pea_ctx *ctx, int argc, char **argv, bool only_ctr
 		else if (c == OPT_TYPE)
 			type = optarg;
 		else if (c != 's')
-			return bad_flag(err, "inspect");
+			return cli_bad_flag(err, "inspect", argc, argv);
 	}
 	if (strcmp(type, "all") && strcmp(type, "container") && strcmp(type, "image"))
 		return cli_usage_error(err, "inspect", "bad --type '%s' (all, container, image)",

@@ -95,7 +95,7 @@ static int cmd_pull(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 		cleanup_free char *id = img_pull(ctx, argv[i], &o, err);
 
 		if (!id)
-			return pea_err_wrap(err, "pull '%s'", argv[i]);
+			return -1;   /* img_pull names the reference */
 		printf("%s\n", id);
 	}
 	return 0;

@@ -43,6 +43,24 @@ static int add_port(struct pod_spec *s, const char *arg, struct pea_err **err)
 #endif
 }
 
+/* --network a,b (or repeated): each name once, in order; "ns:PATH" whole. */
+static int add_networks(struct pod_spec *s, const char *arg)
+{
+	cleanup_free char *copy = xstrdup(arg);
+	char *p = copy, *comma;
+
+	if (!strncmp(arg, "ns:", 3)) {
+		strv_push(&s->networks, arg);
+		return 0;
+	}
+	for (; p; p = comma ? comma + 1 : NULL) {
+		if ((comma = strchr(p, ',')))
+			*comma = '\0';
+		strv_push(&s->networks, p);
+	}
+	return 0;
+}
+
 static int create_flag(int c, struct pod_spec *s, struct pea_err **err)
 {
 	int v;
@@ -52,7 +70,7 @@ static int create_flag(int c, struct pod_spec *s, struct pea_err **err)
 	case OPT_HOSTNAME: free(s->hostname); s->hostname = xstrdup(optarg); break;
 	case 'p': return add_port(s, optarg, err);
 	case OPT_SHARE: return pod_spec_parse_share(optarg, s, err);
-	case OPT_NETWORK: strv_push(&s->networks, optarg); break;
+	case OPT_NETWORK: return add_networks(s, optarg);
 	case 'l': strv_push(&s->labels, optarg); break;
 	case OPT_INFRA:
 		if (parse_bool(optarg, &v, "--infra", err) < 0)
@@ -526,7 +544,8 @@ static const char create_help[] =
 	"  --hostname NAME          hostname of the pod's containers (default: the name)\n"
 	"  -p, --publish SPEC       publish [[hostip:]hostport:]ctrport[/proto]\n"
 	"  --share NS,...           namespaces to share: net, ipc, uts, pid (default net,ipc,uts)\n"
-	"  --network MODE           bridge (default), none, host, ns:PATH or a network name\n"
+	"  --network MODE           bridge (default network), none, host, ns:PATH, or network\n"
+	"                           names (comma-separated or repeated: one eth per network)\n"
 	"  -l, --label K=V          a label\n"
 	"  --infra=false            no infra container (nothing is shared)\n"
 	"  --add-host NAME:IP       an /etc/hosts entry\n"

@@ -276,6 +276,8 @@ static int create_container(struct conmon *c, struct pea_err **err)
 	int child[3] = { -1, -1, -1 }, status;
 	cleanup_close int console = -1;
 	cleanup_free char *console_path = NULL;
+	char console_dir[] = "/tmp/peapod-console-XXXXXX";
+	bool own_dir = false;
 	struct conmon_create cr = {
 		.runtime = c->runtime, .runtime_args = (const char *const *)c->runtime_args.v,
 		.root = c->runtime_root, .bundle = c->bundle, .pidfile = c->pidfile,
@@ -286,6 +288,13 @@ static int create_container(struct conmon *c, struct pea_err **err)
 		goto fail;
 	if (c->terminal) {
 		console_path = xasprintf("%s/%s/console.sock", c->socket_dir, c->cid);
+		/* The runtime connects by path, so it must fit sun_path: else use
+		 * a private (0700) directory with a short name. */
+		if (strlen(console_path) >= 100 && mkdtemp(console_dir)) {
+			free(console_path);
+			console_path = xasprintf("%s/c", console_dir);
+			own_dir = true;
+		}
 		console = conmon_runtime_console_listen(console_path, err);
 		if (console < 0)
 			goto fail;
@@ -296,6 +305,8 @@ static int create_container(struct conmon *c, struct pea_err **err)
 	close_child_stdio(child);
 	if (console_path)
 		unlink(console_path);
+	if (own_dir)
+		rmdir(console_dir);
 	if (status < 0)
 		return -1;
 	if (status != 0) {
@@ -316,6 +327,10 @@ static int create_container(struct conmon *c, struct pea_err **err)
 	return conmon_runtime_read_pid(c->pidfile, &c->pid, err);
 fail:
 	close_child_stdio(child);
+	if (own_dir) {
+		unlink(console_path);
+		rmdir(console_dir);
+	}
 	return -1;
 }
 

@@ -6,6 +6,7 @@
  * is derived from (owner, network) and the networks an owner is attached to
  * are those it holds addresses in, so net_teardown needs only the owner. */
 #include "network/network.h"
+#include "network/dns.h"
 #include "network/firewall.h"
 #include "network/ipam.h"
 #include "network/net-internal.h"
@@ -383,6 +384,9 @@ int net_reset(struct pea_ctx *ctx, struct pea_err **err)
 			keep_first(&first, e);
 	}
 	net_config_list_free(list, n);
+	e = NULL;
+	if (net_dns_reset(ctx, &e) < 0)
+		keep_first(&first, e);
 	e = NULL;
 	if (netns_dir_release(ctx, &e) < 0)
 		keep_first(&first, e);

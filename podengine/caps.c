@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/capability.h>
@@ -124,6 +125,21 @@ static char **set_to_names(const bool *set, int last)
 	return out;
 }
 
+/* This process's bounding set: a capability outside it cannot be given to a
+ * container (root here may lack CAP_SYS_RESOURCE).  All bits if unknown. */
+static uint64_t own_bounding_set(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t v = ~(uint64_t)0;
+	const char *p;
+
+	if (io_read_file("/proc/self/status", &sb, NULL) == 0 &&
+	    (p = strstr(sb.buf, "\nCapBnd:")))
+		v = strtoull(p + 9, NULL, 16);
+	strbuf_release(&sb);
+	return v;
+}
+
 char **caps_resolve(char *const *add, char *const *drop, bool privileged, int last_cap,
 		    struct pea_err **err)
 {
@@ -150,6 +166,13 @@ char **caps_resolve(char *const *add, char *const *drop, bool privileged, int la
 	}
 	if (apply_names(set, drop, false, err) < 0)
 		return NULL;
+	if (last_cap < 0) {   /* the real host, not a test's fixed view */
+		uint64_t bnd = own_bounding_set();
+
+		for (int i = 0; i <= last && i < 64; i++)
+			if (!(bnd & ((uint64_t)1 << i)))
+				set[i] = false;
+	}
 	return set_to_names(set, last);
 }
 

@@ -408,11 +408,20 @@ int ctr_sync(struct pea_ctx *ctx, struct ctr_info *ci, struct pea_err **err)
 	if (ci->state == CTR_RESTARTING ? (ci->conmon_pid == 0 || ctr_pid_alive(ci->conmon_pid))
 					: ctr_pid_alive(ci->conmon_pid))
 		return 0;
-	if (ci->state != CTR_RESTARTING && ctr_pid_alive(ci->pid) &&
-	    !ctr_read_exit_file(ctx, ci->id, &code, &oom))
-		return 0;
 	if ((lock = ctr_trylock(ctx, ci->id)) < 0)
 		return 0; /* someone is working on it */
+	/* The monitor is gone but the container runs on: nobody would collect
+	 * its output or its exit code any more, so it is stopped now rather
+	 * than left running unmonitored. */
+	if (ci->state != CTR_RESTARTING && ctr_pid_alive(ci->pid) &&
+	    !ctr_read_exit_file(ctx, ci->id, &code, &oom)) {
+		int i;
+
+		log_warn(&ctx->log, "container %.12s: its monitor died; killing it", ci->id);
+		kill(ci->pid, SIGKILL);
+		for (i = 0; i < 50 && ctr_pid_alive(ci->pid); i++)
+			usleep(20000);
+	}
 	if (ctr_load(ctx, ci->id, &fresh, err) < 0)
 		return -1;
 	if (fresh.state == CTR_RESTARTING && !ctr_pid_alive(fresh.conmon_pid)) {

@@ -4,6 +4,7 @@
 #include "podengine/oci-spec.h"
 #include "base/cleanup.h"
 #include "base/io.h"
+#include "base/json.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -67,11 +68,31 @@ static char **image_strv(const struct ctr_info *ci, const char *key)
 	return out;
 }
 
-/* Image env, then the spec's over it (same key replaced). */
+/* What the process got: the bundle's process.env once the container was
+ * started (PATH default, HOSTNAME, TERM included), else the image env with
+ * the spec's over it (same key replaced). */
+static struct json_object *bundle_env(const struct ctr_info *ci)
+{
+	cleanup_free char *path = ci->bundle ? path_join(ci->bundle, "config.json") : NULL;
+	cleanup_json struct json_object *cfg = path ? json_object_from_file(path) : NULL;
+	struct json_object *proc, *env;
+
+	if (cfg && json_object_object_get_ex(cfg, "process", &proc) &&
+	    json_object_object_get_ex(proc, "env", &env) &&
+	    json_object_is_type(env, json_type_array))
+		return json_object_get(env);
+	return NULL;
+}
+
 static struct json_object *env_json(const struct ctr_info *ci)
 {
-	cleanup_strv char **env = image_strv(ci, "Env");
+	struct json_object *from_bundle = bundle_env(ci);
+	cleanup_strv char **env = NULL;
 	char *const *p;
+
+	if (from_bundle)
+		return from_bundle;
+	env = image_strv(ci, "Env");
 
 	for (p = ci->spec.env; p && *p; p++) {
 		const char *eq = strchr(*p, '=');
@@ -88,6 +109,10 @@ static struct json_object *env_json(const struct ctr_info *ci)
 			strv_push(&env, *p);
 		}
 	}
+	for (p = env; p && *p && strncmp(*p, "PATH=", 5); p++)
+		;
+	if (!p || !*p)
+		strv_push(&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	return jstrv(env);
 }
 
@@ -286,7 +311,12 @@ struct json_object *ctr_inspect_json(struct pea_ctx *ctx, const struct ctr_info 
 	json_object_object_add(o, "NetworkSettings", json_object_new_object());
 	json_object_object_add(o, "IsInfra", json_object_new_boolean(ci->infra));
 	json_object_object_add(o, "LogPath", jstr(ci->log_path));
-	json_object_object_add(o, "OCIRuntime", jstr(ci->runtime));
+	{
+		/* podman shows the runtime's name ("runc"), not its path */
+		const char *rt = ci->runtime ? strrchr(ci->runtime, '/') : NULL;
+
+		json_object_object_add(o, "OCIRuntime", jstr(rt ? rt + 1 : ci->runtime));
+	}
 	json_object_object_add(o, "ConmonPidFile", jstr(""));
 	return o;
 }

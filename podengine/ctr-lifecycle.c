@@ -28,9 +28,11 @@
 #include "base/xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -127,6 +129,35 @@ fail:
 	return NULL;
 }
 
+/* The files peapod bind-mounts over /etc must exist in the rootfs as
+ * mount points: with --read-only the runtime cannot create them (podman
+ * creates them too).  Walked with O_NOFOLLOW: an image's /etc symlink is not
+ * followed out of the rootfs. */
+static int make_etc_mountpoints(const char *rootfs, struct pea_err **err)
+{
+	static const char *const files[] = { "hosts", "resolv.conf", "hostname" };
+	cleanup_close int root = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int etc = -1;
+	size_t i;
+
+	if (root < 0)
+		return pea_err_set(err, errno, "open rootfs '%s'", rootfs);
+	if (mkdirat(root, "etc", 0755) < 0 && errno != EEXIST)
+		return pea_err_set(err, errno, "create /etc in the rootfs");
+	etc = openat(root, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (etc < 0)
+		return pea_err_set(err, errno, "open /etc in the rootfs");
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int fd = openat(etc, files[i], O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+		if (fd >= 0)
+			close(fd);
+		else if (errno != ELOOP && errno != EISDIR)
+			return pea_err_set(err, errno, "create /etc/%s in the rootfs", files[i]);
+	}
+	return 0;
+}
+
 static int write_bundle(struct pea_ctx *ctx, const struct ctr_info *ci, const char *rootfs,
 			const struct pod_join *pj, struct pea_err **err)
 {
@@ -152,6 +183,8 @@ static int write_bundle(struct pea_ctx *ctx, const struct ctr_info *ci, const ch
 	};
 
 	if (!sources)
+		return -1;
+	if (!s->infra && make_etc_mountpoints(rootfs, err) < 0)
 		return -1;
 	if (s->init && !pause)
 		return pea_err_set(err, 0, "--init needs peapod-pause next to peapod");
@@ -214,8 +247,9 @@ static int start_locked(struct pea_ctx *ctx, struct ctr_info *ci, struct ctr_sta
 		goto fail;
 	if (ci->infra)
 		rootfs = xstrdup(pj.rootfs ? pj.rootfs : ci->rootfs);
-	else if (!(rootfs = store_rootfs_mount(ctx, ci->id, ci->spec.security.readonly_rootfs,
-					       err)))
+	/* Mounted read-write even for --read-only: the runtime makes the root
+	 * read-only (root.readonly) after its mount points are in place. */
+	else if (!(rootfs = store_rootfs_mount(ctx, ci->id, false, err)))
 		goto fail;
 	if (write_bundle(ctx, ci, rootfs, ci->pod_id ? &pj : NULL, err) < 0)
 		goto fail;
@@ -394,6 +428,14 @@ int ctr_cleanup(struct pea_ctx *ctx, const char *id, struct pea_err **err)
 	struct ctr_info ci;
 	int rc;
 
+	/* Run by conmon after the container died: after `system reset` (or a
+	 * deleted root) there is nothing to record, and nothing may be made. */
+	{
+		cleanup_free char *db = path_join(ctx->root, "state.db");
+
+		if (!io_exists(db) || !io_exists(ctx->runroot))
+			return 0;
+	}
 	lock = ctr_lock(ctx, id, err);
 	if (lock < 0)
 		return -1;

@@ -21,4 +21,8 @@ void pod_shm_umount(struct pea_ctx *ctx, const char *id);
 /* Stop everything of a locked pod and tear its network down. */
 int pod_stop_locked(struct pea_ctx *ctx, struct pod_info *pi, int timeout, struct pea_err **err);
 
+/* pod create: the --network list is one mode (host, none, ns:PATH) alone
+ * or bridge networks that exist ("bridge" = the default). */
+int pod_check_networks(struct pea_ctx *ctx, const struct pod_spec *s, struct pea_err **err);
+
 #endif

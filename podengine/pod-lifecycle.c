@@ -11,6 +11,7 @@
 #include "podengine/pod-internal.h"
 #include "podengine/state.h"
 #include "podengine/storage.h"
+#include "network/dns.h"
 #include "base/cleanup.h"
 #include "base/io.h"
 #include "base/json.h"
@@ -80,11 +81,12 @@ static int net_configure_on(struct pea_ctx *ctx, struct pod_info *pi, struct pea
 	int rc;
 
 	for (i = 0; pi->spec.networks && pi->spec.networks[i]; i++) {
-		if (!strcmp(pi->spec.networks[i], "bridge"))
-			continue;
 		att = xrealloc(att, (n + 1) * sizeof(*att));
 		memset(&att[n], 0, sizeof(*att));
-		att[n++].network = pi->spec.networks[i];
+		/* "bridge": the default network (NULL) */
+		if (strcmp(pi->spec.networks[i], "bridge"))
+			att[n].network = pi->spec.networks[i];
+		n++;
 	}
 	struct net_setup_in in = {
 		.owner = pi->id, .name = pi->name, .netns_path = pi->netns, .attach = att,
@@ -145,6 +147,7 @@ static void net_down(struct pea_ctx *ctx, struct pod_info *pi)
 	struct state *st = state_get(ctx, NULL);
 	cleanup_stmt sqlite3_stmt *q = NULL;
 
+	net_dns_unregister(ctx, pi->id, NULL);
 	if (pi->netns) {
 		net_teardown(ctx, pi->id, pi->netns, NULL);
 		netns_remove(pi->netns, NULL);

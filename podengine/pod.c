@@ -5,11 +5,13 @@
 #include "podengine/ctr-internal.h"
 #include "podengine/etc-files.h"
 #include "podengine/state.h"
+#include "network/dns.h"
 #include "base/cleanup.h"
 #include "base/io.h"
 #include "base/json.h"
 #include "base/lockfile.h"
 #include "base/strbuf.h"
+#include "base/strv.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
@@ -118,6 +120,48 @@ static char *load_ip(struct pea_ctx *ctx, const char *id)
 		net_status_release(&ns);
 	}
 	return ip;
+}
+
+/* Every interface net_setup gave the pod (one pod_networks row each). */
+static void load_status(struct pea_ctx *ctx, const char *id, struct net_status *out)
+{
+	struct state *st = state_get(ctx, NULL);
+	cleanup_stmt sqlite3_stmt *s = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!st || !(s = state_prepare(st, "SELECT status FROM pod_networks WHERE pod_id = ? "
+				       "ORDER BY rowid;", NULL)))
+		return;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		cleanup_json struct json_object *o =
+			json_tokener_parse((const char *)sqlite3_column_text(s, 0));
+		struct net_status ns = { 0 };
+
+		if (!o || net_status_from_json(o, &ns, NULL) < 0)
+			continue;
+		out->ifaces = xrealloc(out->ifaces, (out->n + ns.n + 1) * sizeof(*out->ifaces));
+		memcpy(out->ifaces + out->n, ns.ifaces, ns.n * sizeof(*ns.ifaces));
+		out->n += ns.n;
+		free(ns.ifaces);
+	}
+}
+
+/* A running pod on bridge networks: (re)register its names for the other
+ * pods of its networks (network/dns.c). */
+static void dns_register(struct pea_ctx *ctx, const struct pod_info *pi, char *const *names,
+			 const char *hosts_path)
+{
+	struct net_status ns;
+	struct net_dns_rec rec = { .owner = pi->id, .hosts_path = hosts_path, .names = names };
+
+	if (!pi->netns)
+		return;
+	load_status(ctx, pi->id, &ns);
+	rec.status = &ns;
+	if (ns.n)
+		net_dns_register(ctx, &rec, NULL);
+	net_status_release(&ns);
 }
 #endif
 
@@ -324,6 +368,23 @@ static int write_in_place(const char *dir, const char *name, const char *text,
 	return 0;
 }
 
+/* hosts: the pod's own lines, then (bridge networks with DNS) the other
+ * pods of its networks. */
+static int write_hosts(struct pea_ctx *ctx, const struct pod_info *pi, char *const *names,
+		       const char *hosts, struct pea_err **err)
+{
+#if POD_NETWORK
+	cleanup_free char *path = path_join(pi->dir, "hosts");
+
+	dns_register(ctx, pi, names, path);
+	return net_dns_write_hosts(ctx, pi->id, path, hosts, err);
+#else
+	(void)ctx;
+	(void)names;
+	return write_in_place(pi->dir, "hosts", hosts, err);
+#endif
+}
+
 static enum etc_net_mode etc_mode(const struct pod_spec *s)
 {
 	const char *m = pod_spec_net_mode(s);
@@ -339,6 +400,7 @@ int pod_write_etc(struct pea_ctx *ctx, const struct pod_info *pi, struct pea_err
 {
 	const char *hostname = pi->spec.hostname ? pi->spec.hostname : pi->name;
 	cleanup_strbuf struct strbuf names = STRBUF_INIT;
+	cleanup_strv char **namev = xcalloc(1, sizeof(char *));
 	cleanup_free char *hosts = NULL, *resolv = NULL, *hn = NULL;
 	struct ctr_info *ctrs = NULL;
 	size_t n = 0, i;
@@ -349,20 +411,22 @@ int pod_write_etc(struct pea_ctx *ctx, const struct pod_info *pi, struct pea_err
 	};
 
 	/* "<ip> <hostname> <pod name> <container names...>" */
-	strbuf_addstr(&names, hostname);
+	strv_push(&namev, hostname);
 	if (strcmp(hostname, pi->name))
-		strbuf_addf(&names, " %s", pi->name);
+		strv_push(&namev, pi->name);
 	if (pod_containers(ctx, pi->id, &ctrs, &n, NULL) == 0) {
 		for (i = 0; i < n; i++)
-			if (!ctrs[i].infra)
-				strbuf_addf(&names, " %s", ctrs[i].name);
+			if (!ctrs[i].infra && strv_find(namev, ctrs[i].name) < 0)
+				strv_push(&namev, ctrs[i].name);
 		ctr_info_list_free(ctrs, n);
 	}
+	for (i = 0; namev[i]; i++)
+		strbuf_addf(&names, "%s%s", i ? " " : "", namev[i]);
 	in.hostname = names.buf;
 	if (!(hosts = etc_files_hosts(&in, err)) || !(resolv = etc_files_resolv(&in, err)))
 		return pea_err_wrap(err, "/etc files of pod '%s'", pi->name);
 	hn = xasprintf("%s\n", hostname);
-	if (io_mkdir_p(pi->dir, 0755, err) < 0 || write_in_place(pi->dir, "hosts", hosts, err) < 0 ||
+	if (io_mkdir_p(pi->dir, 0755, err) < 0 || write_hosts(ctx, pi, namev, hosts, err) < 0 ||
 	    write_in_place(pi->dir, "resolv.conf", resolv, err) < 0 ||
 	    write_in_place(pi->dir, "hostname", hn, err) < 0)
 		return pea_err_wrap(err, "/etc files of pod '%s'", pi->name);
@@ -539,7 +603,8 @@ char *pod_create(struct pea_ctx *ctx, const struct pod_spec *spec, struct pea_er
 	memset(&pi, 0, sizeof(pi));
 	pod_spec_init(&pi.spec);
 	js = pod_spec_to_json(spec);   /* deep copy: the caller's spec stays untouched */
-	if (check_spec(spec, err) < 0 || pod_spec_from_json(js, &pi.spec, err) < 0 ||
+	if (check_spec(spec, err) < 0 || pod_check_networks(ctx, spec, err) < 0 ||
+	    pod_spec_from_json(js, &pi.spec, err) < 0 ||
 	    !(pi.id = random_hex(32, err)))
 		goto out;
 	if (!pi.spec.name && !(pi.spec.name = new_name(err)))

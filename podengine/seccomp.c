@@ -75,7 +75,7 @@ static const char *const allowed[] = {
 	"timer_getoverrun", "timer_gettime", "timer_gettime64", "timer_settime",
 	"timer_settime64", "timerfd_create", "timerfd_gettime", "timerfd_gettime64",
 	"timerfd_settime", "timerfd_settime64", "times", "tkill", "truncate",
-	"truncate64", "ugetrlimit", "umask", "uname", "unlink", "unlinkat", "utime",
+	"truncate64", "ugetrlimit", "umask", "uname", "unshare", "unlink", "unlinkat", "utime",
 	"utimensat", "utimensat_time64", "utimes", "vfork", "vmsplice", "wait4", "waitid",
 	"waitpid", "write", "writev",
 #if defined(__x86_64__) || defined(__i386__)
@@ -97,8 +97,7 @@ static const struct {
 			     "fsmount", "fsopen", "fspick", "lookup_dcookie", "mount",
 			     "mount_setattr", "move_mount", "name_to_handle_at", "open_tree",
 			     "perf_event_open", "quotactl", "quotactl_fd", "setdomainname",
-			     "sethostname", "setns", "syslog", "umount", "umount2",
-			     "unshare" } },
+			     "sethostname", "setns", "syslog", "umount", "umount2" } },
 	{ "CAP_SYS_BOOT", { "reboot", "kexec_load", "kexec_file_load" } },
 	{ "CAP_SYS_CHROOT", { "chroot" } },
 	{ "CAP_SYS_MODULE", { "delete_module", "init_module", "finit_module" } },

@@ -1,5 +1,6 @@
 #include "podengine/system.h"
 #include "podengine/container.h"
+#include "podengine/ctr-runtime.h"
 #include "podengine/image.h"
 #include "podengine/pod.h"
 #include "network/network.h"
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "base/banned.h"
 
@@ -124,16 +126,42 @@ static void warn_err(struct pea_ctx *ctx, const char *what, struct pea_err **e)
 /* Stop and remove what runs: pods (with their containers), then the
  * containers outside pods, then the networks (bridges, firewall rules).
  * Best effort: a broken object must not keep the rest from going. */
+/* Each killed container's conmon still runs its exit command (`container
+ * cleanup`, which takes the state and the run root); wait for the monitors
+ * to be gone before the roots are deleted, or a late cleanup recreates them. */
+static void wait_monitors(pid_t *pids, size_t n)
+{
+	size_t i;
+	int tries;
+
+	for (tries = 0; tries < 500; tries++) {
+		for (i = 0; i < n && !ctr_pid_alive(pids[i]); i++)
+			;
+		if (i == n)
+			return;
+		usleep(20000);
+	}
+}
+
 static void reset_objects(struct pea_ctx *ctx)
 {
 	struct pea_err *e = NULL;
 	struct pod_info *pods = NULL;
 	struct ctr_info *ctrs = NULL;
-	size_t n = 0, i;
+	pid_t *monitors = NULL;
+	size_t n = 0, i, n_mon = 0;
 
 	if (!state_get(ctx, &e)) {
 		warn_err(ctx, "open state", &e);
 		return;
+	}
+	if (ctr_list(ctx, true, &ctrs, &n, NULL) == 0) {
+		monitors = xcalloc(n + 1, sizeof(*monitors));
+		for (i = 0; i < n; i++)
+			if (ctrs[i].conmon_pid > 0)
+				monitors[n_mon++] = ctrs[i].conmon_pid;
+		ctr_info_list_free(ctrs, n);
+		ctrs = NULL;
 	}
 	if (pod_list(ctx, &pods, &n, &e) == 0) {
 		for (i = 0; i < n; i++)
@@ -153,6 +181,8 @@ static void reset_objects(struct pea_ctx *ctx)
 	}
 	if (net_reset(ctx, &e) < 0)
 		warn_err(ctx, "networks", &e);
+	wait_monitors(monitors, n_mon);
+	free(monitors);
 }
 
 int sys_reset(struct pea_ctx *ctx, struct pea_err **err)
@@ -163,7 +193,8 @@ int sys_reset(struct pea_ctx *ctx, struct pea_err **err)
 	ctx->state = NULL;
 	if (sys_umount_below(ctx->runroot, err) < 0 || sys_umount_below(ctx->root, err) < 0)
 		return pea_err_wrap(err, "reset");
-	if (io_rm_rf(ctx->runroot, err) < 0 || io_rm_rf(ctx->root, err) < 0)
+	/* the state first: a late exit command finds no state.db and stops */
+	if (io_rm_rf(ctx->root, err) < 0 || io_rm_rf(ctx->runroot, err) < 0)
 		return pea_err_wrap(err, "reset");
 	return 0;
 }

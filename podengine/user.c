@@ -181,6 +181,14 @@ static int parse_id(const char *s, long *out, struct pea_err **err)
 }
 
 /* A group name or number -> gid. */
+/* podman: the container's process cannot be started as asked: 126. */
+static int cannot_invoke(struct pea_err **err)
+{
+	if (err && *err)
+		(*err)->exit_status = PEA_EXIT_CANNOT_INVOKE;
+	return -1;
+}
+
 static int lookup_group(const char *group_db, const char *group, gid_t *out,
 			struct pea_err **err)
 {
@@ -190,9 +198,9 @@ static int lookup_group(const char *group_db, const char *group, gid_t *out,
 		if (parse_id(group, &q.gid, err) < 0)
 			return -1;
 	} else if (!group_db || !db_each(group_db, 4, gr_match, &q)) {
-		return pea_err_setk(err, PEA_E_NOT_FOUND, 0,
-				    "unable to find group %s: no matching entries in group file",
-				    group);
+		pea_err_setk(err, PEA_E_NOT_FOUND, 0,
+			     "unable to find group %s: no matching entries in group file", group);
+		return cannot_invoke(err);
 	}
 	*out = (gid_t)q.gid;
 	return 0;
@@ -222,10 +230,11 @@ static int resolve_user_part(const char *passwd_db, const char *user, struct use
 		*pw_name = q.pw_name;
 		return 0;
 	}
-	if (q.name)
-		return pea_err_setk(err, PEA_E_NOT_FOUND, 0,
-				    "unable to find user %s: no matching entries in passwd file",
-				    user);
+	if (q.name) {
+		pea_err_setk(err, PEA_E_NOT_FOUND, 0,
+			     "unable to find user %s: no matching entries in passwd file", user);
+		return cannot_invoke(err);
+	}
 	out->uid = (uid_t)q.id;
 	out->gid = 0;
 	out->home = xstrdup("/");
