@@ -76,22 +76,6 @@ struct json_object *net_config_to_json(const struct net_config *nc)
 	return o;
 }
 
-static char *json_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return xstrdup(json_object_get_string(v));
-}
-
-static bool get_bool(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
-}
-
 static int subnets_from_json(struct json_object *o, struct net_config *nc, struct pea_err **err)
 {
 	struct json_object *subs;
@@ -106,8 +90,8 @@ static int subnets_from_json(struct json_object *o, struct net_config *nc, struc
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *s = json_object_array_get_idx(subs, i);
 
-		nc->subnets[i].subnet = json_str(s, "subnet");
-		nc->subnets[i].gateway = json_str(s, "gateway");
+		nc->subnets[i].subnet = json_dup_str(s, "subnet");
+		nc->subnets[i].gateway = json_dup_str(s, "gateway");
 		nc->n_subnets++;
 		if (!nc->subnets[i].subnet)
 			return pea_err_setk(err, PEA_E_INVALID, 0, "network subnet without 'subnet'");
@@ -120,10 +104,10 @@ int net_config_from_json(struct json_object *o, struct net_config *nc, struct pe
 	struct json_object *labels, *v;
 
 	memset(nc, 0, sizeof(*nc));
-	nc->name = json_str(o, "name");
-	nc->id = json_str(o, "id");
-	nc->driver = json_str(o, "driver");
-	nc->bridge = json_str(o, "network_interface");
+	nc->name = json_dup_str(o, "name");
+	nc->id = json_dup_str(o, "id");
+	nc->driver = json_dup_str(o, "driver");
+	nc->bridge = json_dup_str(o, "network_interface");
 	if (!nc->name || !nc->id || !nc->driver || !nc->bridge) {
 		net_config_release(nc);
 		return pea_err_setk(err, PEA_E_INVALID, 0, "network config lacks a required field");
@@ -132,9 +116,9 @@ int net_config_from_json(struct json_object *o, struct net_config *nc, struct pe
 		net_config_release(nc);
 		return -1;
 	}
-	nc->ipv6 = get_bool(o, "ipv6_enabled");
-	nc->internal = get_bool(o, "internal");
-	nc->dns_enabled = get_bool(o, "dns_enabled");
+	nc->ipv6 = json_get_bool(o, "ipv6_enabled", false);
+	nc->internal = json_get_bool(o, "internal", false);
+	nc->dns_enabled = json_get_bool(o, "dns_enabled", false);
 	if (json_object_object_get_ex(o, "labels", &labels) &&
 	    json_object_is_type(labels, json_type_object)) {
 		nc->labels = xcalloc(1, sizeof(char *));

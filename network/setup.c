@@ -449,15 +449,6 @@ struct json_object *net_status_to_json(const struct net_status *st)
 	return arr;
 }
 
-static char *get_str(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return xstrdup(json_object_get_string(v));
-}
-
 static int get_int(struct json_object *o, const char *k)
 {
 	struct json_object *v;
@@ -478,13 +469,13 @@ int net_status_from_json(struct json_object *o, struct net_status *st, struct pe
 		struct json_object *e = json_object_array_get_idx(o, i);
 		struct net_iface_status *s = &st->ifaces[st->n++];
 
-		s->network = get_str(e, "network");
-		s->ifname = get_str(e, "interface");
-		s->mac = get_str(e, "mac_address");
-		s->ip4 = get_str(e, "ipv4");
-		s->gw4 = get_str(e, "gateway4");
-		s->ip6 = get_str(e, "ipv6");
-		s->gw6 = get_str(e, "gateway6");
+		s->network = json_dup_str(e, "network");
+		s->ifname = json_dup_str(e, "interface");
+		s->mac = json_dup_str(e, "mac_address");
+		s->ip4 = json_dup_str(e, "ipv4");
+		s->gw4 = json_dup_str(e, "gateway4");
+		s->ip6 = json_dup_str(e, "ipv6");
+		s->gw6 = json_dup_str(e, "gateway6");
 		s->prefix4 = get_int(e, "prefix4");
 		s->prefix6 = get_int(e, "prefix6");
 	}

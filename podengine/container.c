@@ -123,11 +123,7 @@ void ctr_info_list_free(struct ctr_info *list, size_t n)
 
 static char *lock_path(struct pea_ctx *ctx, const char *id, struct pea_err **err)
 {
-	cleanup_free char *dir = path_join(ctx->runroot, "locks");
-
-	if (io_mkdir_p(dir, 0700, err) < 0)
-		return NULL;
-	return xasprintf("%s/%s.lock", dir, id);
+	return lockfile_path(ctx->runroot, id, err);
 }
 
 int ctr_lock(struct pea_ctx *ctx, const char *id, struct pea_err **err)
@@ -140,15 +136,8 @@ int ctr_lock(struct pea_ctx *ctx, const char *id, struct pea_err **err)
 int ctr_trylock(struct pea_ctx *ctx, const char *id)
 {
 	cleanup_free char *p = lock_path(ctx, id, NULL);
-	int fd;
 
-	if (!p || (fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
-		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return p ? lockfile_trylock(p, 0) : -1;
 }
 
 char *ctr_exit_file(struct pea_ctx *ctx, const char *id)

@@ -36,15 +36,6 @@ static struct json_object *jstr(const char *s)
 	return json_object_new_string(s ? s : "");
 }
 
-static struct json_object *jstrv(char *const *v)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (; v && *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
-	return a;
-}
-
 static struct json_object *image_get(const struct ctr_info *ci, const char *key)
 {
 	struct json_object *v;
@@ -113,7 +104,7 @@ static struct json_object *env_json(const struct ctr_info *ci)
 		;
 	if (!p || !*p)
 		strv_push(&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	return jstrv(env);
+	return json_strv_new(env);
 }
 
 static struct json_object *kv_json(char *const *kv, struct json_object *base)
@@ -186,7 +177,7 @@ static struct json_object *mounts_json(struct pea_ctx *ctx, const struct ctr_inf
 		json_object_object_add(o, "Source", jstr(src));
 		json_object_object_add(o, "Destination", jstr(m->destination));
 		json_object_object_add(o, "Mode", jstr(""));
-		json_object_object_add(o, "Options", jstrv(m->options));
+		json_object_object_add(o, "Options", json_strv_new(m->options));
 		json_object_object_add(o, "RW", json_object_new_boolean(!m->readonly));
 		json_object_object_add(o, "Propagation", jstr(m->kind == MOUNT_BIND ? "rprivate" : ""));
 		json_object_array_add(a, o);
@@ -215,13 +206,13 @@ static struct json_object *config_json(const struct ctr_info *ci)
 	json_object_object_add(o, "OpenStdin", json_object_new_boolean(s->stdin_open));
 	json_object_object_add(o, "StdinOnce", json_object_new_boolean(false));
 	json_object_object_add(o, "Env", env_json(ci));
-	json_object_object_add(o, "Cmd", cmd ? jstrv(cmd) : NULL);
+	json_object_object_add(o, "Cmd", cmd ? json_strv_new(cmd) : NULL);
 	json_object_object_add(o, "Image", jstr(ci->image_name));
 	json_object_object_add(o, "Volumes", NULL);
 	json_object_object_add(o, "WorkingDir", jstr(s->workdir ? s->workdir :
 		(v = image_get(ci, "WorkingDir")) && *json_object_get_string(v) ?
 		json_object_get_string(v) : "/"));
-	json_object_object_add(o, "Entrypoint", ep ? jstrv(ep) : NULL);
+	json_object_object_add(o, "Entrypoint", ep ? json_strv_new(ep) : NULL);
 	json_object_object_add(o, "Labels", kv_json(s->labels, image_get(ci, "Labels")));
 	json_object_object_add(o, "Annotations", kv_json(s->annotations, NULL));
 	json_object_object_add(o, "StopSignal", jstr(stopsig));
@@ -265,8 +256,8 @@ static struct json_object *hostconfig_json(const struct ctr_info *ci)
 	json_object_object_add(o, "CpuPeriod", json_object_new_int64((int64_t)r->cpu_period));
 	json_object_object_add(o, "CpuShares", json_object_new_int64((int64_t)r->cpu_shares));
 	json_object_object_add(o, "PidsLimit", json_object_new_int64(r->pids_limit));
-	json_object_object_add(o, "CapAdd", jstrv(s->security.cap_add));
-	json_object_object_add(o, "CapDrop", jstrv(s->security.cap_drop));
+	json_object_object_add(o, "CapAdd", json_strv_new(s->security.cap_add));
+	json_object_object_add(o, "CapDrop", json_strv_new(s->security.cap_drop));
 	json_object_object_add(o, "Privileged", json_object_new_boolean(s->security.privileged));
 	json_object_object_add(o, "ReadonlyRootfs",
 			       json_object_new_boolean(s->security.readonly_rootfs));
@@ -290,7 +281,7 @@ struct json_object *ctr_inspect_json(struct pea_ctx *ctx, const struct ctr_info 
 	json_object_object_add(o, "Id", jstr(ci->id));
 	json_object_object_add(o, "Created", jstr(created));
 	json_object_object_add(o, "Path", jstr(argv && argv[0] ? argv[0] : ""));
-	json_object_object_add(o, "Args", jstrv(argv && argv[0] ? argv + 1 : NULL));
+	json_object_object_add(o, "Args", json_strv_new(argv && argv[0] ? argv + 1 : NULL));
 	json_object_object_add(o, "State", state_json(ci));
 	json_object_object_add(o, "Image", jstr(ci->image_id));
 	json_object_object_add(o, "ImageName", jstr(ci->image_name));
@@ -386,7 +377,7 @@ struct json_object *ctr_ps_json(struct pea_ctx *ctx, const struct ctr_info *ci)
 	for (i = 0; i < ci->spec.n_mounts; i++)
 		json_object_array_add(mounts, jstr(ci->spec.mounts[i].destination));
 	json_object_object_add(o, "AutoRemove", json_object_new_boolean(ci->spec.auto_remove));
-	json_object_object_add(o, "Command", argv ? jstrv(argv) : NULL);
+	json_object_object_add(o, "Command", argv ? json_strv_new(argv) : NULL);
 	json_object_object_add(o, "CreatedAt", jstr(created_at));
 	json_object_object_add(o, "Exited", json_object_new_boolean(ci->state == CTR_EXITED));
 	json_object_object_add(o, "ExitedAt", json_object_new_int64(ci->finished_at / 1000000000LL));

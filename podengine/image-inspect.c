@@ -12,19 +12,11 @@
 #include <time.h>
 
 #include "base/banned.h"
-
-static struct json_object *strv_json(char **v)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (; v && *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
-	return a;
-}
+#include "base/json.h"
 
 static struct json_object *names_json(const struct img_info *info, bool digests)
 {
-	return strv_json(digests ? info->repo_digests : info->names);
+	return json_strv_new(digests ? info->repo_digests : info->names);
 }
 
 static char *unix_to_rfc3339(int64_t t)
@@ -91,7 +83,7 @@ struct json_object *img_inspect_json(struct pea_ctx *ctx, const struct img_info 
 	json_object_object_add(o, "VirtualSize", json_object_new_int64(info->size));
 	rootfs = json_object_new_object();
 	json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
-	json_object_object_add(rootfs, "Layers", strv_json(info->diff_ids));
+	json_object_object_add(rootfs, "Layers", json_strv_new(info->diff_ids));
 	json_object_object_add(o, "RootFS", rootfs);
 	copy_key(o, "History", cfg, "history");
 	json_object_object_add(o, "ManifestType",

@@ -40,15 +40,6 @@ static const char *const readonly_paths[] = {
 	"/proc/sysrq-trigger", NULL,
 };
 
-static struct json_object *jstrv(char *const *v)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (; v && *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
-	return a;
-}
-
 static void jset(struct json_object *o, const char *key, struct json_object *v)
 {
 	json_object_object_add(o, key, v);
@@ -141,7 +132,7 @@ static struct json_object *build_env(const struct oci_spec_in *in, const char *h
 		env_set(&env, "TERM=xterm", false);
 	env_set(&env, h, false);
 	env_set(&env, hm, false);
-	return jstrv(env);
+	return json_strv_new(env);
 }
 
 static struct json_object *build_caps(char *const *caps, char *const *add, bool root)
@@ -149,11 +140,11 @@ static struct json_object *build_caps(char *const *caps, char *const *add, bool 
 	struct json_object *c = json_object_new_object();
 	cleanup_strv char **user_caps = root ? strv_dup(caps) : caps_added(caps, add);
 
-	jset(c, "bounding", jstrv(caps));
-	jset(c, "effective", jstrv(user_caps));
-	jset(c, "permitted", jstrv(user_caps));
-	jset(c, "inheritable", root ? json_object_new_array() : jstrv(user_caps));
-	jset(c, "ambient", root ? json_object_new_array() : jstrv(user_caps));
+	jset(c, "bounding", json_strv_new(caps));
+	jset(c, "effective", json_strv_new(user_caps));
+	jset(c, "permitted", json_strv_new(user_caps));
+	jset(c, "inheritable", root ? json_object_new_array() : json_strv_new(user_caps));
+	jset(c, "ambient", root ? json_object_new_array() : json_strv_new(user_caps));
 	return c;
 }
 
@@ -321,7 +312,7 @@ static struct json_object *build_process(const struct oci_spec_in *in, char *con
 			json_object_array_add(a, json_object_new_string(*v));
 		jset(p, "args", a);
 	} else {
-		jset(p, "args", jstrv(argv));
+		jset(p, "args", json_strv_new(argv));
 	}
 	jset(p, "env", build_env(in, hostname, ids.home));
 	jset_str(p, "cwd", cwd);
@@ -345,7 +336,7 @@ static struct json_object *mount_obj(const char *dest, const char *type, const c
 	jset_str(m, "destination", dest);
 	jset_str(m, "type", type);
 	jset_str(m, "source", source);
-	jset(m, "options", jstrv(options));
+	jset(m, "options", json_strv_new(options));
 	return m;
 }
 
@@ -648,8 +639,8 @@ static int build_linux(struct json_object *spec, const struct oci_spec_in *in,
 	jset(spec, "linux", lx);
 	jset(lx, "namespaces", build_namespaces(in));
 	if (!sec->privileged && !sec->unmasked_proc) {
-		jset(lx, "maskedPaths", jstrv((char *const *)masked_paths));
-		jset(lx, "readonlyPaths", jstrv((char *const *)readonly_paths));
+		jset(lx, "maskedPaths", json_strv_new((char *const *)masked_paths));
+		jset(lx, "readonlyPaths", json_strv_new((char *const *)readonly_paths));
 	}
 	jset(lx, "resources", build_resources(in));
 	jset_str(lx, "cgroupsPath", cg);

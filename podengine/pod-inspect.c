@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/banned.h"
+#include "base/json.h"
 
 /* ---- JSON --------------------------------------------------------------- */
 
@@ -28,15 +29,6 @@ static char *rfc3339nano(int64_t ns)
 static struct json_object *jstr(const char *s)
 {
 	return json_object_new_string(s ? s : "");
-}
-
-static struct json_object *jstrv(char *const *v)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (; v && *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
-	return a;
 }
 
 static struct json_object *labels_json(char *const *v)
@@ -90,15 +82,15 @@ static struct json_object *infra_config(const struct pod_info *pi)
 	json_object_object_add(o, "StaticIP", jstr(""));
 	json_object_object_add(o, "StaticMAC", jstr(""));
 	json_object_object_add(o, "NoManageResolvConf", json_object_new_boolean(false));
-	json_object_object_add(o, "DNSServer", jstrv(s->dns_servers));
-	json_object_object_add(o, "DNSSearch", jstrv(s->dns_search));
-	json_object_object_add(o, "DNSOption", jstrv(s->dns_options));
+	json_object_object_add(o, "DNSServer", json_strv_new(s->dns_servers));
+	json_object_object_add(o, "DNSSearch", json_strv_new(s->dns_search));
+	json_object_object_add(o, "DNSOption", json_strv_new(s->dns_options));
 	json_object_object_add(o, "NoManageHosts", json_object_new_boolean(false));
-	json_object_object_add(o, "HostAdd", jstrv(s->add_hosts));
+	json_object_object_add(o, "HostAdd", json_strv_new(s->add_hosts));
 	if (s->networks)
-		json_object_object_add(o, "Networks", jstrv(s->networks));
+		json_object_object_add(o, "Networks", json_strv_new(s->networks));
 	else if (!strcmp(mode, "bridge") && POD_NETWORK)
-		json_object_object_add(o, "Networks", jstrv((char *const[]){ NET_DEFAULT_NAME,
+		json_object_object_add(o, "Networks", json_strv_new((char *const[]){ NET_DEFAULT_NAME,
 									      NULL }));
 	else
 		json_object_object_add(o, "Networks", json_object_new_array());
@@ -201,7 +193,7 @@ struct json_object *pod_ps_json(struct pea_ctx *ctx, const struct pod_info *pi,
 	json_object_object_add(o, "InfraId", jstr(pi->infra_id));
 	json_object_object_add(o, "Name", jstr(pi->name));
 	json_object_object_add(o, "Namespace", jstr(""));
-	json_object_object_add(o, "Networks", pi->spec.networks ? jstrv(pi->spec.networks)
+	json_object_object_add(o, "Networks", pi->spec.networks ? json_strv_new(pi->spec.networks)
 							       : json_object_new_array());
 	json_object_object_add(o, "Status", jstr(pod_status(ctrs, n)));
 	json_object_object_add(o, "Labels", labels_json(pi->spec.labels));

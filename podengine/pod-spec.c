@@ -47,29 +47,6 @@ const char *pod_spec_net_mode(const struct pod_spec *s)
 
 /* ---- to JSON ---------------------------------------------------------- */
 
-static void put_str(struct json_object *o, const char *k, const char *v)
-{
-	if (v)
-		json_object_object_add(o, k, json_object_new_string(v));
-}
-
-static void put_strv(struct json_object *o, const char *k, char *const *v)
-{
-	struct json_object *a;
-
-	if (!v)
-		return;
-	a = json_object_new_array();
-	for (; *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
-	json_object_object_add(o, k, a);
-}
-
-static void put_bool(struct json_object *o, const char *k, bool v)
-{
-	json_object_object_add(o, k, json_object_new_boolean(v));
-}
-
 static struct json_object *ports_json(const struct pod_spec *s)
 {
 	struct json_object *a = json_object_new_array();
@@ -82,8 +59,8 @@ static struct json_object *ports_json(const struct pod_spec *s)
 		json_object_object_add(o, "host_port", json_object_new_int(p->host_port));
 		json_object_object_add(o, "container_port", json_object_new_int(p->container_port));
 		json_object_object_add(o, "range", json_object_new_int(p->range));
-		put_str(o, "proto", p->proto);
-		put_str(o, "host_ip", p->host_ip);
+		json_put_str(o, "proto", p->proto);
+		json_put_str(o, "host_ip", p->host_ip);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -93,59 +70,26 @@ struct json_object *pod_spec_to_json(const struct pod_spec *s)
 {
 	struct json_object *o = json_object_new_object();
 
-	put_str(o, "name", s->name);
-	put_str(o, "hostname", s->hostname);
-	put_strv(o, "labels", s->labels);
-	put_strv(o, "annotations", s->annotations);
-	put_bool(o, "share_net", s->share_net);
-	put_bool(o, "share_ipc", s->share_ipc);
-	put_bool(o, "share_uts", s->share_uts);
-	put_bool(o, "share_pid", s->share_pid);
-	put_bool(o, "infra", s->infra);
+	json_put_str(o, "name", s->name);
+	json_put_str(o, "hostname", s->hostname);
+	json_put_strv(o, "labels", s->labels);
+	json_put_strv(o, "annotations", s->annotations);
+	json_put_bool(o, "share_net", s->share_net);
+	json_put_bool(o, "share_ipc", s->share_ipc);
+	json_put_bool(o, "share_uts", s->share_uts);
+	json_put_bool(o, "share_pid", s->share_pid);
+	json_put_bool(o, "infra", s->infra);
 	json_object_object_add(o, "ports", ports_json(s));
-	put_strv(o, "networks", s->networks);
-	put_strv(o, "add_hosts", s->add_hosts);
-	put_strv(o, "dns_servers", s->dns_servers);
-	put_strv(o, "dns_search", s->dns_search);
-	put_strv(o, "dns_options", s->dns_options);
-	put_str(o, "cgroup_parent", s->cgroup_parent);
+	json_put_strv(o, "networks", s->networks);
+	json_put_strv(o, "add_hosts", s->add_hosts);
+	json_put_strv(o, "dns_servers", s->dns_servers);
+	json_put_strv(o, "dns_search", s->dns_search);
+	json_put_strv(o, "dns_options", s->dns_options);
+	json_put_str(o, "cgroup_parent", s->cgroup_parent);
 	return o;
 }
 
 /* ---- from JSON -------------------------------------------------------- */
-
-static char *get_str(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return xstrdup(json_object_get_string(v));
-}
-
-static char **get_strv(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-	char **out;
-	size_t i, n;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_array))
-		return NULL;
-	n = json_object_array_length(v);
-	out = xcalloc(n + 1, sizeof(*out));
-	for (i = 0; i < n; i++)
-		out[i] = xstrdup(json_object_get_string(json_object_array_get_idx(v, i)));
-	return out;
-}
-
-static bool get_bool(struct json_object *o, const char *k, bool def)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v))
-		return def;
-	return json_object_get_boolean(v);
-}
 
 static int get_port_num(struct json_object *o, const char *k, uint16_t *out,
 			struct pea_err **err)
@@ -167,7 +111,7 @@ static int get_port_num(struct json_object *o, const char *k, uint16_t *out,
 
 static void copy_fixed(char *dst, size_t size, struct json_object *o, const char *k)
 {
-	cleanup_free char *v = get_str(o, k);
+	cleanup_free char *v = json_dup_str(o, k);
 
 	snprintf(dst, size, "%s", v ? v : "");
 }
@@ -202,23 +146,23 @@ int pod_spec_from_json(struct json_object *o, struct pod_spec *s, struct pea_err
 {
 	if (!json_object_is_type(o, json_type_object))
 		return pea_err_setk(err, PEA_E_INVALID, 0, "pod spec: not a JSON object");
-	s->name = get_str(o, "name");
-	s->hostname = get_str(o, "hostname");
-	s->labels = get_strv(o, "labels");
-	s->annotations = get_strv(o, "annotations");
-	s->share_net = get_bool(o, "share_net", true);
-	s->share_ipc = get_bool(o, "share_ipc", true);
-	s->share_uts = get_bool(o, "share_uts", true);
-	s->share_pid = get_bool(o, "share_pid", false);
-	s->infra = get_bool(o, "infra", true);
+	s->name = json_dup_str(o, "name");
+	s->hostname = json_dup_str(o, "hostname");
+	s->labels = json_dup_strv(o, "labels");
+	s->annotations = json_dup_strv(o, "annotations");
+	s->share_net = json_get_bool(o, "share_net", true);
+	s->share_ipc = json_get_bool(o, "share_ipc", true);
+	s->share_uts = json_get_bool(o, "share_uts", true);
+	s->share_pid = json_get_bool(o, "share_pid", false);
+	s->infra = json_get_bool(o, "infra", true);
 	if (ports_from_json(o, s, err) < 0)
 		return -1;
-	s->networks = get_strv(o, "networks");
-	s->add_hosts = get_strv(o, "add_hosts");
-	s->dns_servers = get_strv(o, "dns_servers");
-	s->dns_search = get_strv(o, "dns_search");
-	s->dns_options = get_strv(o, "dns_options");
-	s->cgroup_parent = get_str(o, "cgroup_parent");
+	s->networks = json_dup_strv(o, "networks");
+	s->add_hosts = json_dup_strv(o, "add_hosts");
+	s->dns_servers = json_dup_strv(o, "dns_servers");
+	s->dns_search = json_dup_strv(o, "dns_search");
+	s->dns_options = json_dup_strv(o, "dns_options");
+	s->cgroup_parent = json_dup_str(o, "cgroup_parent");
 	return 0;
 }
 

@@ -51,11 +51,9 @@ void pod_info_list_free(struct pod_info *list, size_t n)
 
 static char *lock_path(struct pea_ctx *ctx, const char *id, struct pea_err **err)
 {
-	cleanup_free char *dir = path_join(ctx->runroot, "locks");
+	cleanup_free char *name = xasprintf("pod-%s", id);
 
-	if (io_mkdir_p(dir, 0700, err) < 0)
-		return NULL;
-	return xasprintf("%s/pod-%s.lock", dir, id);
+	return lockfile_path(ctx->runroot, name, err);
 }
 
 int pod_lock(struct pea_ctx *ctx, const char *id, struct pea_err **err)
@@ -68,19 +66,8 @@ int pod_lock(struct pea_ctx *ctx, const char *id, struct pea_err **err)
 int pod_trylock(struct pea_ctx *ctx, const char *id, int ms)
 {
 	cleanup_free char *p = lock_path(ctx, id, NULL);
-	struct timespec ts = { 0, 50 * 1000000L };
-	int fd, waited;
 
-	if (!p || (fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
-		return -1;
-	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited += 50) {
-		if (errno != EWOULDBLOCK || waited >= ms) {
-			close(fd);
-			return -1;
-		}
-		nanosleep(&ts, NULL);
-	}
-	return fd;
+	return p ? lockfile_trylock(p, ms) : -1;
 }
 
 /* ---- rows ------------------------------------------------------------- */

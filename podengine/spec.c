@@ -70,35 +70,6 @@ void ctr_spec_release(struct ctr_spec *s)
 
 /* ---- to JSON ---------------------------------------------------------- */
 
-static void put_str(struct json_object *o, const char *k, const char *v)
-{
-	if (v)
-		json_object_object_add(o, k, json_object_new_string(v));
-}
-
-static void put_strv(struct json_object *o, const char *k, char *const *v)
-{
-	struct json_object *a;
-
-	if (!v)
-		return;
-	a = json_object_new_array();
-	for (; *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
-	json_object_object_add(o, k, a);
-}
-
-static void put_i64(struct json_object *o, const char *k, int64_t v)
-{
-	if (v)
-		json_object_object_add(o, k, json_object_new_int64(v));
-}
-
-static void put_bool(struct json_object *o, const char *k, bool v)
-{
-	json_object_object_add(o, k, json_object_new_boolean(v));
-}
-
 static const char *const mount_kinds[] = { "bind", "volume", "tmpfs" };
 
 static struct json_object *mounts_json(const struct ctr_spec *s)
@@ -110,12 +81,12 @@ static struct json_object *mounts_json(const struct ctr_spec *s)
 		const struct mount_spec *m = &s->mounts[i];
 		struct json_object *o = json_object_new_object();
 
-		put_str(o, "kind", mount_kinds[m->kind]);
-		put_str(o, "source", m->source);
-		put_str(o, "destination", m->destination);
-		put_strv(o, "options", m->options);
-		put_bool(o, "readonly", m->readonly);
-		put_str(o, "subpath", m->subpath);
+		json_put_str(o, "kind", mount_kinds[m->kind]);
+		json_put_str(o, "source", m->source);
+		json_put_str(o, "destination", m->destination);
+		json_put_strv(o, "options", m->options);
+		json_put_bool(o, "readonly", m->readonly);
+		json_put_str(o, "subpath", m->subpath);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -129,7 +100,7 @@ static struct json_object *rlimits_json(const struct ctr_spec *s)
 	for (i = 0; i < s->n_rlimits; i++) {
 		struct json_object *o = json_object_new_object();
 
-		put_str(o, "type", s->rlimits[i].type);
+		json_put_str(o, "type", s->rlimits[i].type);
 		json_object_object_add(o, "soft", json_object_new_uint64(s->rlimits[i].soft));
 		json_object_object_add(o, "hard", json_object_new_uint64(s->rlimits[i].hard));
 		json_object_array_add(a, o);
@@ -141,12 +112,12 @@ static struct json_object *resources_json(const struct resources_spec *r)
 {
 	struct json_object *o = json_object_new_object();
 
-	put_i64(o, "memory", r->memory);
-	put_i64(o, "memory_swap", r->memory_swap);
-	put_i64(o, "cpu_quota", r->cpu_quota);
-	put_i64(o, "cpu_period", (int64_t)r->cpu_period);
-	put_i64(o, "cpu_shares", (int64_t)r->cpu_shares);
-	put_i64(o, "pids_limit", r->pids_limit);
+	json_put_i64(o, "memory", r->memory);
+	json_put_i64(o, "memory_swap", r->memory_swap);
+	json_put_i64(o, "cpu_quota", r->cpu_quota);
+	json_put_i64(o, "cpu_period", (int64_t)r->cpu_period);
+	json_put_i64(o, "cpu_shares", (int64_t)r->cpu_shares);
+	json_put_i64(o, "pids_limit", r->pids_limit);
 	return o;
 }
 
@@ -154,15 +125,15 @@ static struct json_object *security_json(const struct security_spec *sec)
 {
 	struct json_object *o = json_object_new_object();
 
-	put_bool(o, "privileged", sec->privileged);
-	put_strv(o, "cap_add", sec->cap_add);
-	put_strv(o, "cap_drop", sec->cap_drop);
-	put_str(o, "seccomp_profile", sec->seccomp_profile);
-	put_bool(o, "no_new_privileges", sec->no_new_privileges);
-	put_bool(o, "readonly_rootfs", sec->readonly_rootfs);
-	put_bool(o, "readonly_tmpfs", sec->readonly_tmpfs);
-	put_strv(o, "sysctls", sec->sysctls);
-	put_bool(o, "unmasked_proc", sec->unmasked_proc);
+	json_put_bool(o, "privileged", sec->privileged);
+	json_put_strv(o, "cap_add", sec->cap_add);
+	json_put_strv(o, "cap_drop", sec->cap_drop);
+	json_put_str(o, "seccomp_profile", sec->seccomp_profile);
+	json_put_bool(o, "no_new_privileges", sec->no_new_privileges);
+	json_put_bool(o, "readonly_rootfs", sec->readonly_rootfs);
+	json_put_bool(o, "readonly_tmpfs", sec->readonly_tmpfs);
+	json_put_strv(o, "sysctls", sec->sysctls);
+	json_put_bool(o, "unmasked_proc", sec->unmasked_proc);
 	return o;
 }
 
@@ -170,10 +141,10 @@ static struct json_object *ns_json(const struct ns_spec *ns)
 {
 	struct json_object *o = json_object_new_object();
 
-	put_str(o, "net", ns->net);
-	put_str(o, "ipc", ns->ipc);
-	put_str(o, "uts", ns->uts);
-	put_str(o, "pid", ns->pid);
+	json_put_str(o, "net", ns->net);
+	json_put_str(o, "ipc", ns->ipc);
+	json_put_str(o, "uts", ns->uts);
+	json_put_str(o, "pid", ns->pid);
 	return o;
 }
 
@@ -181,95 +152,44 @@ struct json_object *ctr_spec_to_json(const struct ctr_spec *s)
 {
 	struct json_object *o = json_object_new_object();
 
-	put_str(o, "name", s->name);
-	put_str(o, "image", s->image);
-	put_strv(o, "entrypoint", s->entrypoint);
-	put_strv(o, "cmd", s->cmd);
-	put_strv(o, "env", s->env);
-	put_str(o, "workdir", s->workdir);
-	put_str(o, "user", s->user);
-	put_strv(o, "groups", s->groups);
-	put_str(o, "hostname", s->hostname);
-	put_strv(o, "labels", s->labels);
-	put_strv(o, "annotations", s->annotations);
+	json_put_str(o, "name", s->name);
+	json_put_str(o, "image", s->image);
+	json_put_strv(o, "entrypoint", s->entrypoint);
+	json_put_strv(o, "cmd", s->cmd);
+	json_put_strv(o, "env", s->env);
+	json_put_str(o, "workdir", s->workdir);
+	json_put_str(o, "user", s->user);
+	json_put_strv(o, "groups", s->groups);
+	json_put_str(o, "hostname", s->hostname);
+	json_put_strv(o, "labels", s->labels);
+	json_put_strv(o, "annotations", s->annotations);
 	json_object_object_add(o, "mounts", mounts_json(s));
 	json_object_object_add(o, "rlimits", rlimits_json(s));
 	json_object_object_add(o, "resources", resources_json(&s->resources));
 	json_object_object_add(o, "security", security_json(&s->security));
 	json_object_object_add(o, "ns", ns_json(&s->ns));
-	put_strv(o, "add_hosts", s->add_hosts);
-	put_strv(o, "dns_servers", s->dns_servers);
-	put_strv(o, "dns_search", s->dns_search);
-	put_strv(o, "dns_options", s->dns_options);
-	put_str(o, "restart", spec_restart_name(s->restart));
+	json_put_strv(o, "add_hosts", s->add_hosts);
+	json_put_strv(o, "dns_servers", s->dns_servers);
+	json_put_strv(o, "dns_search", s->dns_search);
+	json_put_strv(o, "dns_options", s->dns_options);
+	json_put_str(o, "restart", spec_restart_name(s->restart));
 	json_object_object_add(o, "restart_max", json_object_new_int(s->restart_max));
-	put_bool(o, "tty", s->tty);
-	put_bool(o, "stdin_open", s->stdin_open);
-	put_bool(o, "init", s->init);
-	put_bool(o, "auto_remove", s->auto_remove);
-	put_str(o, "stop_signal", s->stop_signal);
+	json_put_bool(o, "tty", s->tty);
+	json_put_bool(o, "stdin_open", s->stdin_open);
+	json_put_bool(o, "init", s->init);
+	json_put_bool(o, "auto_remove", s->auto_remove);
+	json_put_str(o, "stop_signal", s->stop_signal);
 	json_object_object_add(o, "stop_timeout", json_object_new_int(s->stop_timeout));
-	put_i64(o, "log_max_size", s->log_max_size);
-	put_str(o, "runtime", s->runtime);
-	put_str(o, "pod", s->pod);
-	put_str(o, "cgroup_parent", s->cgroup_parent);
+	json_put_i64(o, "log_max_size", s->log_max_size);
+	json_put_str(o, "runtime", s->runtime);
+	json_put_str(o, "pod", s->pod);
+	json_put_str(o, "cgroup_parent", s->cgroup_parent);
 	if (s->infra)
-		put_bool(o, "infra", true);
+		json_put_bool(o, "infra", true);
 	return o;
 }
 
 /* ---- from JSON -------------------------------------------------------- */
-
-static char *get_str(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return xstrdup(json_object_get_string(v));
-}
-
-static char **get_strv(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-	char **out;
-	size_t i, n;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_array))
-		return NULL;
-	n = json_object_array_length(v);
-	out = xcalloc(n + 1, sizeof(*out));
-	for (i = 0; i < n; i++)
-		out[i] = xstrdup(json_object_get_string(json_object_array_get_idx(v, i)));
-	return out;
-}
-
-static int64_t get_i64(struct json_object *o, const char *k, int64_t def)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v))
-		return def;
-	return json_object_get_int64(v);
-}
-
-static bool get_bool(struct json_object *o, const char *k, bool def)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v))
-		return def;
-	return json_object_get_boolean(v);
-}
-
-static struct json_object *get_obj(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_object))
-		return NULL;
-	return v;
-}
 
 static int mounts_from_json(struct json_object *o, struct ctr_spec *s, struct pea_err **err)
 {
@@ -283,7 +203,7 @@ static int mounts_from_json(struct json_object *o, struct ctr_spec *s, struct pe
 	for (i = 0; i < n; i++) {
 		struct json_object *m = json_object_array_get_idx(a, i);
 		struct mount_spec *ms = &s->mounts[i];
-		cleanup_free char *kind = get_str(m, "kind");
+		cleanup_free char *kind = json_dup_str(m, "kind");
 		size_t k;
 
 		for (k = 0; k < 3; k++)
@@ -293,11 +213,11 @@ static int mounts_from_json(struct json_object *o, struct ctr_spec *s, struct pe
 			return pea_err_setk(err, PEA_E_INVALID, 0, "spec: unknown mount kind '%s'",
 					    kind ? kind : "");
 		ms->kind = (enum mount_kind)k;
-		ms->source = get_str(m, "source");
-		ms->destination = get_str(m, "destination");
-		ms->options = get_strv(m, "options");
-		ms->readonly = get_bool(m, "readonly", false);
-		ms->subpath = get_str(m, "subpath");
+		ms->source = json_dup_str(m, "source");
+		ms->destination = json_dup_str(m, "destination");
+		ms->options = json_dup_strv(m, "options");
+		ms->readonly = json_get_bool(m, "readonly", false);
+		ms->subpath = json_dup_str(m, "subpath");
 		s->n_mounts++;
 	}
 	return 0;
@@ -315,7 +235,7 @@ static void rlimits_from_json(struct json_object *o, struct ctr_spec *s)
 	for (i = 0; i < n; i++) {
 		struct json_object *r = json_object_array_get_idx(a, i), *v;
 
-		s->rlimits[i].type = get_str(r, "type");
+		s->rlimits[i].type = json_dup_str(r, "type");
 		if (json_object_object_get_ex(r, "soft", &v))
 			s->rlimits[i].soft = json_object_get_uint64(v);
 		if (json_object_object_get_ex(r, "hard", &v))
@@ -326,33 +246,33 @@ static void rlimits_from_json(struct json_object *o, struct ctr_spec *s)
 
 static void nested_from_json(struct json_object *o, struct ctr_spec *s)
 {
-	struct json_object *r = get_obj(o, "resources"), *sec = get_obj(o, "security");
-	struct json_object *ns = get_obj(o, "ns");
+	struct json_object *r = json_get_obj(o, "resources"), *sec = json_get_obj(o, "security");
+	struct json_object *ns = json_get_obj(o, "ns");
 
 	if (r) {
-		s->resources.memory = get_i64(r, "memory", 0);
-		s->resources.memory_swap = get_i64(r, "memory_swap", 0);
-		s->resources.cpu_quota = get_i64(r, "cpu_quota", 0);
-		s->resources.cpu_period = (uint64_t)get_i64(r, "cpu_period", 0);
-		s->resources.cpu_shares = (uint64_t)get_i64(r, "cpu_shares", 0);
-		s->resources.pids_limit = get_i64(r, "pids_limit", 0);
+		s->resources.memory = json_get_i64(r, "memory", 0);
+		s->resources.memory_swap = json_get_i64(r, "memory_swap", 0);
+		s->resources.cpu_quota = json_get_i64(r, "cpu_quota", 0);
+		s->resources.cpu_period = (uint64_t)json_get_i64(r, "cpu_period", 0);
+		s->resources.cpu_shares = (uint64_t)json_get_i64(r, "cpu_shares", 0);
+		s->resources.pids_limit = json_get_i64(r, "pids_limit", 0);
 	}
 	if (sec) {
-		s->security.privileged = get_bool(sec, "privileged", false);
-		s->security.cap_add = get_strv(sec, "cap_add");
-		s->security.cap_drop = get_strv(sec, "cap_drop");
-		s->security.seccomp_profile = get_str(sec, "seccomp_profile");
-		s->security.no_new_privileges = get_bool(sec, "no_new_privileges", false);
-		s->security.readonly_rootfs = get_bool(sec, "readonly_rootfs", false);
-		s->security.readonly_tmpfs = get_bool(sec, "readonly_tmpfs", true);
-		s->security.sysctls = get_strv(sec, "sysctls");
-		s->security.unmasked_proc = get_bool(sec, "unmasked_proc", false);
+		s->security.privileged = json_get_bool(sec, "privileged", false);
+		s->security.cap_add = json_dup_strv(sec, "cap_add");
+		s->security.cap_drop = json_dup_strv(sec, "cap_drop");
+		s->security.seccomp_profile = json_dup_str(sec, "seccomp_profile");
+		s->security.no_new_privileges = json_get_bool(sec, "no_new_privileges", false);
+		s->security.readonly_rootfs = json_get_bool(sec, "readonly_rootfs", false);
+		s->security.readonly_tmpfs = json_get_bool(sec, "readonly_tmpfs", true);
+		s->security.sysctls = json_dup_strv(sec, "sysctls");
+		s->security.unmasked_proc = json_get_bool(sec, "unmasked_proc", false);
 	}
 	if (ns) {
-		s->ns.net = get_str(ns, "net");
-		s->ns.ipc = get_str(ns, "ipc");
-		s->ns.uts = get_str(ns, "uts");
-		s->ns.pid = get_str(ns, "pid");
+		s->ns.net = json_dup_str(ns, "net");
+		s->ns.ipc = json_dup_str(ns, "ipc");
+		s->ns.uts = json_dup_str(ns, "uts");
+		s->ns.pid = json_dup_str(ns, "pid");
 	}
 }
 
@@ -362,40 +282,40 @@ int ctr_spec_from_json(struct json_object *o, struct ctr_spec *s, struct pea_err
 
 	if (!json_object_is_type(o, json_type_object))
 		return pea_err_setk(err, PEA_E_INVALID, 0, "spec: not a JSON object");
-	s->name = get_str(o, "name");
-	s->image = get_str(o, "image");
-	s->entrypoint = get_strv(o, "entrypoint");
-	s->cmd = get_strv(o, "cmd");
-	s->env = get_strv(o, "env");
-	s->workdir = get_str(o, "workdir");
-	s->user = get_str(o, "user");
-	s->groups = get_strv(o, "groups");
-	s->hostname = get_str(o, "hostname");
-	s->labels = get_strv(o, "labels");
-	s->annotations = get_strv(o, "annotations");
+	s->name = json_dup_str(o, "name");
+	s->image = json_dup_str(o, "image");
+	s->entrypoint = json_dup_strv(o, "entrypoint");
+	s->cmd = json_dup_strv(o, "cmd");
+	s->env = json_dup_strv(o, "env");
+	s->workdir = json_dup_str(o, "workdir");
+	s->user = json_dup_str(o, "user");
+	s->groups = json_dup_strv(o, "groups");
+	s->hostname = json_dup_str(o, "hostname");
+	s->labels = json_dup_strv(o, "labels");
+	s->annotations = json_dup_strv(o, "annotations");
 	if (mounts_from_json(o, s, err) < 0)
 		return -1;
 	rlimits_from_json(o, s);
 	nested_from_json(o, s);
-	s->add_hosts = get_strv(o, "add_hosts");
-	s->dns_servers = get_strv(o, "dns_servers");
-	s->dns_search = get_strv(o, "dns_search");
-	s->dns_options = get_strv(o, "dns_options");
-	restart = get_str(o, "restart");
+	s->add_hosts = json_dup_strv(o, "add_hosts");
+	s->dns_servers = json_dup_strv(o, "dns_servers");
+	s->dns_search = json_dup_strv(o, "dns_search");
+	s->dns_options = json_dup_strv(o, "dns_options");
+	restart = json_dup_str(o, "restart");
 	if (restart && spec_parse_restart(restart, &s->restart, &s->restart_max, err) < 0)
 		return -1;
-	s->restart_max = (int)get_i64(o, "restart_max", 0);
-	s->tty = get_bool(o, "tty", false);
-	s->stdin_open = get_bool(o, "stdin_open", false);
-	s->init = get_bool(o, "init", false);
-	s->auto_remove = get_bool(o, "auto_remove", false);
-	s->stop_signal = get_str(o, "stop_signal");
-	s->stop_timeout = (int)get_i64(o, "stop_timeout", -1);
-	s->log_max_size = get_i64(o, "log_max_size", 0);
-	s->runtime = get_str(o, "runtime");
-	s->pod = get_str(o, "pod");
-	s->cgroup_parent = get_str(o, "cgroup_parent");
-	s->infra = get_bool(o, "infra", false);
+	s->restart_max = (int)json_get_i64(o, "restart_max", 0);
+	s->tty = json_get_bool(o, "tty", false);
+	s->stdin_open = json_get_bool(o, "stdin_open", false);
+	s->init = json_get_bool(o, "init", false);
+	s->auto_remove = json_get_bool(o, "auto_remove", false);
+	s->stop_signal = json_dup_str(o, "stop_signal");
+	s->stop_timeout = (int)json_get_i64(o, "stop_timeout", -1);
+	s->log_max_size = json_get_i64(o, "log_max_size", 0);
+	s->runtime = json_dup_str(o, "runtime");
+	s->pod = json_dup_str(o, "pod");
+	s->cgroup_parent = json_dup_str(o, "cgroup_parent");
+	s->infra = json_get_bool(o, "infra", false);
 	return 0;
 }
 

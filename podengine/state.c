@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/banned.h"
@@ -263,6 +264,26 @@ static int migrate(struct state *st, struct pea_err **err)
 	return 0;
 }
 
+/* Switching a new database to WAL needs an exclusive lock and SQLite does
+ * not run the busy handler for it: several processes opening a fresh
+ * database at once retry here. */
+static int set_wal(struct state *st, struct pea_err **err)
+{
+	struct timespec ts = { 0, 10 * 1000000L };
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		int rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	return state_error(st, err, "set WAL journal mode");
+}
+
 struct state *state_open_path(const char *path, struct pea_err **err)
 {
 	struct state *st = xcalloc(1, sizeof(*st));
@@ -276,8 +297,8 @@ struct state *state_open_path(const char *path, struct pea_err **err)
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 30000);
-	if (state_exec(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-			   "PRAGMA synchronous=NORMAL;", err) < 0 ||
+	if (set_wal(st, err) < 0 ||
+	    state_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err) < 0 ||
 	    migrate(st, err) < 0) {
 		pea_err_wrap(err, "open state '%s'", path);
 		state_close(st);
