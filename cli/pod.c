@@ -554,7 +554,8 @@ static const char create_help[] =
 	"  --cgroup-parent PATH     parent cgroup (default /peapod/pod-<id>)\n";
 static const char start_help[] =
 	"Usage: peapod pod start [-a] POD [POD...]\n\n"
-	"Start the infra container, then the pod's containers in creation order.\n";
+	"Start the infra container, then the pod's containers in creation order.\n\n"
+	"Options:\n  -a, --all              every pod\n";
 static const char stop_help[] =
 	"Usage: peapod pod stop [options] POD [POD...]\n\n"
 	"Stop the pod's containers (newest first), then the infra; the network goes.\n\n"

@@ -1,5 +1,6 @@
 /* OCI runtime discovery and a real "does it run a container here" probe. */
 #include "podengine/runtime-probe.h"
+#include "podengine/digest.h"
 #include "base/json.h"
 
 #include <errno.h>
@@ -335,18 +336,28 @@ static int probe_uncached(struct pea_ctx *ctx, struct runtime_info *ri, struct p
 
 /* ---------- cache ---------- */
 
+/* The binary, the boot, and the cgroup layout (which cgroup hierarchies are
+ * mounted decides whether crun works: mounting the hugetlb v1 hierarchy
+ * on a hybrid host changes the answer without a reboot). */
 static char *cache_key(const char *path)
 {
 	struct stat st;
-	struct strbuf boot = STRBUF_INIT;
+	struct strbuf boot = STRBUF_INIT, cgroups = STRBUF_INIT;
+	char cg[DIGEST_MAX];
+	char *key;
 
 	if (stat(path, &st) < 0)
 		return NULL;
 	io_read_file("/proc/sys/kernel/random/boot_id", &boot, NULL);
 	strbuf_rtrim(&boot);
-	char *key = xasprintf("%lld.%09ld/%lld/%s", (long long)st.st_mtim.tv_sec,
-			      st.st_mtim.tv_nsec, (long long)st.st_size, boot.buf);
+	io_read_file("/proc/self/cgroup", &cgroups, NULL);
+	io_read_file("/sys/fs/cgroup/unified/cgroup.controllers", &cgroups, NULL);
+	io_read_file("/sys/fs/cgroup/cgroup.controllers", &cgroups, NULL);
+	digest_buf(cgroups.buf, cgroups.len, cg);
+	key = xasprintf("%lld.%09ld/%lld/%s/%.19s", (long long)st.st_mtim.tv_sec,
+			st.st_mtim.tv_nsec, (long long)st.st_size, boot.buf, cg + 7);
 	strbuf_release(&boot);
+	strbuf_release(&cgroups);
 	return key;
 }
 

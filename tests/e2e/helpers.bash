@@ -254,10 +254,10 @@ _snap_procs() {
 # peapod processes on the machine are not this test's to judge or kill.)
 _proc_is_ours() {
 	local p=/proc/$1
-	tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -qF "$TEST_DIR" && return 0
+	{ tr '\0' '\n' <"$p/cmdline"; } 2>/dev/null | grep -qF "$TEST_DIR" && return 0
 	case "$(readlink "$p/root" 2>/dev/null)" in "$TEST_DIR"/*) return 0 ;; esac
 	case "$(readlink "$p/cwd" 2>/dev/null)" in "$TEST_DIR"/*) return 0 ;; esac
-	tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qF "$TEST_DIR" && return 0
+	{ tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qF "$TEST_DIR" && return 0
 	return 1
 }
 
