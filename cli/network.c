@@ -487,20 +487,20 @@ static const char exists_help[] =
 	"Usage: peapod network exists NAME\n\nExit 0 if the network exists, 1 if not.\n";
 static const char connect_help[] =
 	"Usage: peapod network connect NETWORK POD\n\n"
-	"Attach a stopped pod to one more network from its next start on (a running pod:\n"
-	"not supported yet; stop it first).\n";
+	"Attach a pod on bridge networks to one more network.  A running pod gets the\n"
+	"next free interface ethN in it right away; a stopped one from its next start.\n";
 static const char disconnect_help[] =
 	"Usage: peapod network disconnect NETWORK POD\n\n"
-	"Detach a stopped pod from a network (not its last one; a running pod: not\n"
-	"supported yet).\n";
+	"Detach a pod from a network (not its last one).  A running pod loses that\n"
+	"interface right away; it cannot leave its first network (eth0) while running.\n";
 
 #define NET_CMD(n, s, h, f) { n, s, h, f, NULL, false }
 #define NET_ALIAS(n, s, h, f) { n, s, h, f, NULL, true }
 
 const struct cli_cmd cli_network_cmds[] = {
-	NET_CMD("connect", "connect a stopped pod to a network", connect_help, cmd_connect),
+	NET_CMD("connect", "connect a pod to a network", connect_help, cmd_connect),
 	NET_CMD("create", "create a network", create_help, cmd_create),
-	NET_CMD("disconnect", "disconnect a stopped pod from a network", disconnect_help,
+	NET_CMD("disconnect", "disconnect a pod from a network", disconnect_help,
 		cmd_disconnect),
 	NET_CMD("exists", "check whether a network exists", exists_help, cmd_exists),
 	NET_CMD("inspect", "show network details", inspect_help, cmd_inspect),

@@ -383,6 +383,25 @@ int ipam_release_owner(struct pea_ctx *ctx, const char *owner, struct pea_err **
 	return 0;
 }
 
+int ipam_release(struct pea_ctx *ctx, const char *network, const char *owner,
+		 struct pea_err **err)
+{
+	struct state *st = state_get(ctx, err);
+	cleanup_stmt sqlite3_stmt *s = NULL;
+
+	if (!st)
+		return -1;
+	s = state_prepare(st, "DELETE FROM ip_allocations WHERE network = ? AND owner = ?;", err);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, network, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, owner, -1, SQLITE_STATIC);
+	if (state_step_done(st, s, err) < 0)
+		return pea_err_wrap(err, "release the ip addresses of '%s' in network '%s'", owner,
+				    network);
+	return 0;
+}
+
 /* Column 0 of every row of `sql` (with up to two text parameters; NULL
  * parameters are bound as NULL). */
 static int query_strv(struct pea_ctx *ctx, const char *sql, const char *p1, const char *p2,

@@ -55,6 +55,9 @@ int ipam_alloc(struct pea_ctx *ctx, const char *network, const struct net_subnet
 	       const char *owner, const char *static_ip, char out[64], struct pea_err **err);
 /* Release every address of `owner` (all networks). */
 int ipam_release_owner(struct pea_ctx *ctx, const char *owner, struct pea_err **err);
+/* Release the addresses of `owner` in `network` only. */
+int ipam_release(struct pea_ctx *ctx, const char *network, const char *owner,
+		 struct pea_err **err);
 /* The networks in which `owner` holds addresses (sorted, unique; a
  * NULL-terminated vector owned by the caller, strv_free()). */
 int ipam_owner_networks(struct pea_ctx *ctx, const char *owner, char ***out,

@@ -151,6 +151,26 @@ int net_setup(struct pea_ctx *ctx, const struct net_setup_in *in, struct net_sta
 int net_teardown(struct pea_ctx *ctx, const char *owner, const char *netns_path,
 		 struct pea_err **err);
 
+/* Attach a pod that is already set up (running) to one more network:
+ * the bridge and the network's firewall rules if needed, addresses from
+ * IPAM, the veth (host side net_veth_name(owner, network)) with its peer
+ * "eth<ifindex>" in the netns at netns_path, and a default route only if
+ * the netns has none yet (the network is not internal).  Published ports
+ * stay on the first network.  `network` NULL or "peapod": the default one.
+ * Kind EXISTS when owner already holds addresses in it.  On failure only
+ * what this call did is undone (the veth, its addresses).  On success *out
+ * is filled (release with net_status_release on a one-element status, or
+ * free its fields). */
+int net_attach_one(struct pea_ctx *ctx, const char *owner, const char *netns_path,
+		   const char *network, size_t ifindex, struct net_iface_status *out,
+		   struct pea_err **err);
+/* Undo net_attach_one (or net_setup's part) for one network: delete the
+ * veth of (owner, network) and release owner's addresses in it.  A missing
+ * veth is fine.  The firewall rules of published ports are not touched:
+ * callers keep the first network (see pod_network_connect). */
+int net_detach_one(struct pea_ctx *ctx, const char *owner, const char *network,
+		   struct pea_err **err);
+
 /* "[[hostip:]hostport[-end]:]ctrport[-end][/proto]" as podman's -p. */
 int net_parse_port(const char *arg, struct net_port *out, struct pea_err **err);
 

@@ -169,7 +169,6 @@ static int alloc_addrs(struct pea_ctx *ctx, const char *owner, const struct net_
 	return 0;
 }
 
-/* Everything for one network; on failure the caller's teardown undoes it. */
 /* A pod reaching its own published port: the DNAT sends the packet back
  * out of the bridge port it came in on, which a bridge only does with
  * hairpin mode on (bridged traffic goes through the firewall here). */
@@ -182,7 +181,9 @@ static int set_hairpin(const char *veth, struct pea_err **err)
 	return 0;
 }
 
-static int setup_one(struct pea_ctx *ctx, const struct net_setup_in *in, int nsfd,
+/* Everything for one network, used by net_setup and net_attach_one; on
+ * failure the caller undoes it (net_teardown or net_detach_one). */
+static int setup_one(struct pea_ctx *ctx, const char *owner, const char *netns_path, int nsfd,
 		     const struct net_config *nc, const struct net_attach *at, size_t idx,
 		     struct net_iface_status *st, struct pea_err **err)
 {
@@ -194,14 +195,14 @@ static int setup_one(struct pea_ctx *ctx, const struct net_setup_in *in, int nsf
 	st->ifname = xstrdup(ifname);
 	if (ensure_bridge(nc, err) < 0 || fw_network_setup(ctx, nc, err) < 0)
 		return -1;
-	if (alloc_addrs(ctx, in->owner, nc, at, st, err) < 0)
+	if (alloc_addrs(ctx, owner, nc, at, st, err) < 0)
 		return -1;
-	net_veth_name(in->owner, nc->name, veth);
+	net_veth_name(owner, nc->name, veth);
 	if (rtnl_veth_create(veth, ifname, nsfd, err) < 0 ||
 	    rtnl_link_set_master(veth, nc->bridge, err) < 0 || set_hairpin(veth, err) < 0 ||
 	    rtnl_link_set_up(veth, err) < 0)
 		return -1;
-	if (netns_run(in->netns_path, pod_side_fn, &ps, err) < 0)
+	if (netns_run(netns_path, pod_side_fn, &ps, err) < 0)
 		return -1;
 	st->mac = xstrdup(ps.mac);
 	return 0;
@@ -228,7 +229,8 @@ static int setup_all(struct pea_ctx *ctx, const struct net_setup_in *in, int nsf
 		if (resolve_network(ctx, atts[i].network, &nc, err) < 0)
 			goto out;
 		out->n++;
-		rc = setup_one(ctx, in, nsfd, &nc, &atts[i], i, &out->ifaces[i], err);
+		rc = setup_one(ctx, in->owner, in->netns_path, nsfd, &nc, &atts[i], i,
+			       &out->ifaces[i], err);
 		if (rc == 0 && i == 0)
 			first = nc;
 		else
@@ -317,6 +319,76 @@ int net_teardown(struct pea_ctx *ctx, const char *owner, const char *netns_path,
 	return pea_err_wrap(err, "tear down the network of '%s'", owner);
 }
 
+int net_detach_one(struct pea_ctx *ctx, const char *owner, const char *network,
+		   struct pea_err **err)
+{
+	struct pea_err *first = NULL, *e = NULL;
+	const char *name = network ? network : NET_DEFAULT_NAME;
+
+	delete_veth(owner, name, &first);
+	if (ipam_release(ctx, name, owner, &e) < 0)
+		keep_first(&first, e);
+	if (!first)
+		return 0;
+	if (err)
+		*err = first;
+	else
+		pea_err_free(first);
+	return pea_err_wrap(err, "detach '%s' from network '%s'", owner, name);
+}
+
+static void iface_release(struct net_iface_status *s)
+{
+	free(s->network);
+	free(s->ifname);
+	free(s->mac);
+	free(s->ip4);
+	free(s->gw4);
+	free(s->ip6);
+	free(s->gw6);
+	memset(s, 0, sizeof(*s));
+}
+
+static int attach_checked(struct pea_ctx *ctx, const char *owner, const char *netns_path,
+			  int nsfd, const struct net_config *nc, size_t ifindex,
+			  struct net_iface_status *out, struct pea_err **err)
+{
+	const struct net_attach at = { .network = nc->name };
+	cleanup_strv char **held = NULL;
+
+	if (ipam_owner_addrs(ctx, owner, nc->name, &held, err) < 0)
+		return -1;
+	if (held[0])
+		return pea_err_setk(err, PEA_E_EXISTS, 0, "'%s' is already attached to network "
+				    "'%s'", owner, nc->name);
+	if (setup_one(ctx, owner, netns_path, nsfd, nc, &at, ifindex, out, err) == 0)
+		return 0;
+	net_detach_one(ctx, owner, nc->name, NULL);
+	iface_release(out);
+	return -1;
+}
+
+int net_attach_one(struct pea_ctx *ctx, const char *owner, const char *netns_path,
+		   const char *network, size_t ifindex, struct net_iface_status *out,
+		   struct pea_err **err)
+{
+	cleanup_close int nsfd = open(netns_path, O_RDONLY | O_CLOEXEC);
+	struct net_config nc;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (nsfd < 0)
+		rc = pea_err_set(err, errno, "open netns '%s'", netns_path);
+	else if ((rc = resolve_network(ctx, network, &nc, err)) == 0) {
+		rc = attach_checked(ctx, owner, netns_path, nsfd, &nc, ifindex, out, err);
+		net_config_release(&nc);
+	}
+	if (rc < 0)
+		return pea_err_wrap(err, "attach '%s' to network '%s'", owner,
+				    network ? network : NET_DEFAULT_NAME);
+	return 0;
+}
+
 int net_host_teardown(struct pea_ctx *ctx, const struct net_config *nc, struct pea_err **err)
 {
 	cleanup_strv char **owners = NULL;
@@ -403,17 +475,8 @@ int net_reset(struct pea_ctx *ctx, struct pea_err **err)
 
 void net_status_release(struct net_status *st)
 {
-	for (size_t i = 0; i < st->n; i++) {
-		struct net_iface_status *s = &st->ifaces[i];
-
-		free(s->network);
-		free(s->ifname);
-		free(s->mac);
-		free(s->ip4);
-		free(s->gw4);
-		free(s->ip6);
-		free(s->gw6);
-	}
+	for (size_t i = 0; i < st->n; i++)
+		iface_release(&st->ifaces[i]);
 	free(st->ifaces);
 	st->ifaces = NULL;
 	st->n = 0;

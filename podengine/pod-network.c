@@ -1,5 +1,7 @@
 /* A pod's networks: the check of `pod create --network` and connecting or
- * disconnecting a (stopped) pod to a network (pod.h). */
+ * disconnecting a pod to a network (pod.h).  A stopped pod only changes its
+ * spec; a running one is also attached (net_attach_one, a new pod_networks
+ * row, its hosts file and its peers' refreshed) or detached right away. */
 #include "podengine/pod.h"
 #include "podengine/pod-internal.h"
 #include "podengine/state.h"
@@ -8,6 +10,7 @@
 #include "base/strv.h"
 #include "base/xalloc.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/banned.h"
@@ -115,6 +118,138 @@ static int edit_networks(struct pod_info *pi, const char *network, bool connect,
 	return 0;
 }
 
+/* ---- a running pod -------------------------------------------------- */
+
+/* What net_setup / net_attach_one gave the pod: its pod_networks rows. */
+static int load_rows(struct pea_ctx *ctx, const char *pod_id, struct net_status *out,
+		     struct pea_err **err)
+{
+	struct state *st = state_get(ctx, err);
+	cleanup_stmt sqlite3_stmt *q = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st || !(q = state_prepare(st, "SELECT status FROM pod_networks WHERE pod_id = ? "
+				       "ORDER BY rowid;", err)))
+		return -1;
+	sqlite3_bind_text(q, 1, pod_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		cleanup_json struct json_object *o =
+			json_tokener_parse((const char *)sqlite3_column_text(q, 0));
+		struct net_status one;
+
+		if (!o || net_status_from_json(o, &one, NULL) < 0)
+			continue;
+		out->ifaces = xrealloc(out->ifaces, (out->n + one.n + 1) * sizeof(*out->ifaces));
+		memcpy(out->ifaces + out->n, one.ifaces, one.n * sizeof(*one.ifaces));
+		out->n += one.n;
+		free(one.ifaces);
+	}
+	if (rc != SQLITE_DONE) {
+		net_status_release(out);
+		return state_error(st, err, "list the networks of a pod");
+	}
+	return 0;
+}
+
+/* The lowest N with no interface "ethN" in the pod yet. */
+static size_t free_ifindex(const struct net_status *rows)
+{
+	for (size_t idx = 0;; idx++) {
+		char name[32];
+		bool used = false;
+
+		snprintf(name, sizeof(name), "eth%zu", idx);
+		for (size_t i = 0; i < rows->n && !used; i++)
+			used = rows->ifaces[i].ifname && !strcmp(rows->ifaces[i].ifname, name);
+		if (!used)
+			return idx;
+	}
+}
+
+/* One row per interface, as pod start stores them (pod-lifecycle.c). */
+static int store_row(struct pea_ctx *ctx, const char *pod_id, struct net_iface_status *ifc,
+		     struct pea_err **err)
+{
+	struct state *st = state_get(ctx, err);
+	struct net_status one = { ifc, 1 };
+	cleanup_json struct json_object *js = net_status_to_json(&one);
+	cleanup_stmt sqlite3_stmt *q = NULL;
+
+	if (!st || !(q = state_prepare(st, "INSERT OR REPLACE INTO pod_networks (pod_id, "
+				       "network, status) VALUES (?, ?, ?);", err)))
+		return -1;
+	sqlite3_bind_text(q, 1, pod_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ifc->network, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, json_object_to_json_string_ext(js, JSON_C_TO_STRING_PLAIN), -1,
+			  SQLITE_TRANSIENT);
+	return state_step_done(st, q, err);
+}
+
+static int delete_row(struct pea_ctx *ctx, const char *pod_id, const char *network,
+		      struct pea_err **err)
+{
+	struct state *st = state_get(ctx, err);
+	cleanup_stmt sqlite3_stmt *q = NULL;
+
+	if (!st || !(q = state_prepare(st, "DELETE FROM pod_networks WHERE pod_id = ? AND "
+				       "network = ?;", err)))
+		return -1;
+	sqlite3_bind_text(q, 1, pod_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, network, -1, SQLITE_STATIC);
+	return state_step_done(st, q, err);
+}
+
+static int live_connect(struct pea_ctx *ctx, struct pod_info *pi, const char *network,
+			struct pea_err **err)
+{
+	struct net_status rows, one = { xcalloc(1, sizeof(*one.ifaces)), 1 };
+	int rc;
+
+	if (edit_networks(pi, network, true, err) < 0 || load_rows(ctx, pi->id, &rows, err) < 0) {
+		free(one.ifaces);
+		return -1;
+	}
+	rc = net_attach_one(ctx, pi->id, pi->netns, network, free_ifindex(&rows), one.ifaces,
+			    err);
+	net_status_release(&rows);
+	if (rc == 0 && (store_row(ctx, pi->id, one.ifaces, err) < 0 ||
+			save_spec(ctx, pi, err) < 0)) {
+		delete_row(ctx, pi->id, one.ifaces->network, NULL);
+		net_detach_one(ctx, pi->id, one.ifaces->network, NULL);
+		rc = -1;
+	}
+	net_status_release(&one);
+	if (rc == 0)
+		pod_ctr_changed(ctx, pi->id);   /* its hosts file and its peers' */
+	return rc;
+}
+
+static int live_disconnect(struct pea_ctx *ctx, struct pod_info *pi, const char *network,
+			   struct pea_err **err)
+{
+	const struct net_iface_status *hit = NULL;
+	struct net_status rows;
+	int rc = -1;
+
+	if (edit_networks(pi, network, false, err) < 0 || load_rows(ctx, pi->id, &rows, err) < 0)
+		return -1;
+	for (size_t i = 0; i < rows.n; i++)
+		if (rows.ifaces[i].network && !strcmp(rows.ifaces[i].network, network))
+			hit = &rows.ifaces[i];
+	/* eth0 holds the published ports' DNAT and usually the default route */
+	if (hit && hit->ifname && !strcmp(hit->ifname, "eth0"))
+		pea_err_setk(err, PEA_E_INVALID, 0, "pod '%s' is running: its first network '%s' "
+			     "cannot be disconnected, stop the pod first", pi->name, network);
+	else if (net_detach_one(ctx, pi->id, network, err) == 0 &&
+		 delete_row(ctx, pi->id, network, err) == 0 && save_spec(ctx, pi, err) == 0)
+		rc = 0;
+	net_status_release(&rows);
+	if (rc == 0)
+		pod_ctr_changed(ctx, pi->id);
+	return rc;
+}
+
 static int connect_locked(struct pea_ctx *ctx, struct pod_info *pi, const char *network,
 			  bool connect, struct pea_err **err)
 {
@@ -122,13 +257,15 @@ static int connect_locked(struct pea_ctx *ctx, struct pod_info *pi, const char *
 	    !pi->spec.share_net)
 		return pea_err_setk(err, PEA_E_INVALID, 0, "pod '%s' is not on bridge networks "
 				    "(network mode '%s')", pi->name, pod_spec_net_mode(&pi->spec));
-	if (pi->netns || !strcmp(pi->state, "running"))
-		return pea_err_setk(err, PEA_E_INVALID, 0, "pod '%s' is running: connecting or "
-				    "disconnecting a running pod is not supported yet, stop it "
-				    "first", pi->name);
 	if (connect && strcmp(network, NET_DEFAULT_NAME) && !net_exists(ctx, network))
 		return pea_err_setk(err, PEA_E_NOT_FOUND, 0, "unable to find network with name "
 				    "or ID %s: network not found", network);
+	if (pi->netns)
+		return connect ? live_connect(ctx, pi, network, err)
+			       : live_disconnect(ctx, pi, network, err);
+	if (!strcmp(pi->state, "running"))
+		return pea_err_setk(err, PEA_E_INVALID, 0, "pod '%s' is running without a network "
+				    "namespace", pi->name);
 	if (edit_networks(pi, network, connect, err) < 0)
 		return -1;
 	return save_spec(ctx, pi, err);

@@ -81,10 +81,11 @@ int pod_remove(struct pea_ctx *ctx, const char *name, bool force, struct pea_err
  * ids in *removed (caller frees with strv_free). */
 int pod_prune(struct pea_ctx *ctx, char ***removed, struct pea_err **err);
 
-/* A stopped pod on bridge networks joins (connect) or leaves `network`
- * from its next start on (its spec changes).  A running pod: kind INVALID
- * ("not supported yet").  Kind EXISTS / NOT_FOUND when already connected /
- * not connected; the last network cannot be left. */
+/* A pod on bridge networks joins (connect) or leaves `network`.  A running
+ * pod is attached/detached at once (its first network cannot be left while
+ * it runs); a stopped one changes its spec for its next start.  Kind EXISTS
+ * / NOT_FOUND when already connected / not connected; the last network
+ * cannot be left. */
 int pod_network_connect(struct pea_ctx *ctx, const char *name, const char *network,
 			bool connect, struct pea_err **err);
 /* Whether the pod (by its spec) is attached to the bridge network `network`

@@ -343,7 +343,7 @@ web() {
 	assert_engine_error "network not found"
 }
 
-@test "network: connect and disconnect a stopped pod; a running one is refused" {
+@test "network: connect and disconnect a stopped pod" {
 	x=$(mknet s-cn1)
 	y=$(mknet s-cn2)
 	ctr pod create --network s-cn1 --name s-pc >/dev/null
@@ -357,8 +357,6 @@ web() {
 	ctr pod start s-pc >/dev/null
 	run_ctr exec s-cc ip -o -4 addr show eth1
 	assert_output_contains "10.240.$y."
-	run_ctr network disconnect s-cn2 s-pc
-	assert_engine_error "not supported yet"
 	ctr pod stop -t 0 s-pc >/dev/null
 	run_ctr network disconnect s-cn2 s-pc
 	assert_success
@@ -369,6 +367,76 @@ web() {
 	assert_failure
 	run_ctr exec s-cc ip -o -4 addr show eth0
 	assert_output_contains "10.240.$x."
+}
+
+# veths NET: the host-side interfaces on NET's bridge, sorted.
+veths() {
+	ip -o link show master "$(bridge_of "$1")" | awk -F': ' '{print $2}' | sed 's/@.*//' | sort
+}
+
+@test "network: connect and disconnect a running pod" {
+	x=$(mknet s-rn1)
+	y=$(mknet s-rn2)
+	id=$(ctr pod create --network s-rn1 --name s-rp)
+	web s-rp s-rw "running pod"
+	ctr pod create --network s-rn2 --name s-ro >/dev/null
+	ctr run -d --pod s-ro --name s-roc $BB "${LONG[@]}" >/dev/null
+	before=$(veths s-rn2)
+	run_ctr exec s-rw ip -o link show eth1
+	assert_failure
+	# connect: eth1 with an address of s-rn2, reachable from a pod there
+	run_ctr network connect s-rn2 s-rp
+	assert_success
+	run_ctr exec s-rw ip -o -4 addr show eth1
+	assert_output_contains "inet 10.240.$y."
+	ip=$(ip4_of s-rw eth1)
+	run fetch s-roc "http://$ip/"
+	assert_success
+	assert_equal "$output" "running pod"
+	# and by name: both hosts files were rewritten
+	run fetch s-roc http://s-rp/
+	assert_equal "$output" "running pod"
+	run_ctr exec s-rw cat /etc/hosts
+	assert_output_contains "s-ro"
+	# the default route stays on eth0
+	run_ctr exec s-rw ip -4 route show default
+	assert_output_contains "via 10.240.$x.1 dev eth0"
+	[ "$(veths s-rn2 | wc -l)" -eq 2 ] || fail "veths on s-rn2: $(veths s-rn2)"
+	run sqlite3 "$(root_of)/state.db" \
+		"SELECT ip FROM ip_allocations WHERE network = 's-rn2' AND owner = '$id';"
+	assert_equal "$output" "$ip"
+	run_ctr network inspect --format '{{len .Containers}}' s-rn2
+	assert_equal "$output" 2
+	run_ctr network connect s-rn2 s-rp
+	assert_engine_error "already connected"
+	run_ctr network disconnect s-rn1 s-rp
+	assert_engine_error "first network"
+	# disconnect: eth1 gone, address released, veth deleted, name forgotten
+	run_ctr network disconnect s-rn2 s-rp
+	assert_success
+	run_ctr exec s-rw ip -o link show eth1
+	assert_failure
+	run sqlite3 "$(root_of)/state.db" \
+		"SELECT count(*) FROM ip_allocations WHERE network = 's-rn2' AND owner = '$id';"
+	assert_equal "$output" 0
+	run sqlite3 "$(root_of)/state.db" \
+		"SELECT count(*) FROM pod_networks WHERE network = 's-rn2' AND pod_id = '$id';"
+	assert_equal "$output" 0
+	assert_equal "$(veths s-rn2)" "$before"
+	run_ctr exec s-roc cat /etc/hosts
+	assert_output_not_contains "s-rp"
+	run_ctr network disconnect s-rn2 s-rp
+	assert_engine_error "not connected"
+	run fetch s-rw http://127.0.0.1/
+	assert_equal "$output" "running pod"
+	# connected again, it is kept across a restart
+	run_ctr network connect s-rn2 s-rp
+	assert_success
+	ctr pod restart -t 0 s-rp >/dev/null
+	run_ctr exec s-rw ip -o -4 addr show eth1
+	assert_output_contains "inet 10.240.$y."
+	run_ctr exec s-rw ip -o -4 addr show eth0
+	assert_output_contains "inet 10.240.$x."
 }
 
 @test "network: ns:PATH joins an existing network namespace" {
