@@ -88,7 +88,7 @@ stop_registry() {
 	pid=$(cat "$dir/pid")
 	kill "$pid" 2>/dev/null
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$pid" 2>/dev/null
+	kill -9 "$pid" 2>/dev/null || true
 	rm -f "$dir/pid"
 	return 0
 }
