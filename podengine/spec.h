@@ -23,6 +23,8 @@ enum mount_kind {
 	MOUNT_BIND,       /* host path */
 	MOUNT_VOLUME,     /* named volume (created on first use) */
 	MOUNT_TMPFS,
+	MOUNT_POD_VOLUME, /* source = the name of a volume of the container's pod
+			   * (pod_spec.volumes): emptyDir or a files volume */
 };
 
 struct mount_spec {
@@ -31,7 +33,30 @@ struct mount_spec {
 	char *destination;   /* absolute path in the container */
 	char **options;      /* "ro", "rw", "nosuid", "size=64m", "mode=1777", "rprivate", ... */
 	bool readonly;
-	char *subpath;       /* within the source (kube subPath); NULL = whole */
+	char *subpath;       /* within the source (kube subPath); NULL = whole.
+			      * Resolved at start inside the source without
+			      * leaving it: a symlink that escapes fails */
+	char *host_path_type; /* MOUNT_BIND from kube hostPath: NULL/"" no check, else
+			       * "DirectoryOrCreate", "Directory", "FileOrCreate",
+			       * "File", "Socket", "CharDevice", "BlockDevice":
+			       * checked (or created) at start, as the kubelet does */
+};
+
+/* Image pull policy (podman --pull; kube imagePullPolicy). */
+enum pull_policy {
+	PULL_MISSING = 0,    /* IfNotPresent */
+	PULL_ALWAYS,
+	PULL_NEVER,
+	PULL_NEWER,
+};
+
+/* The role of a container in its pod (Kubernetes init containers). */
+enum ctr_role {
+	CTR_ROLE_APP = 0,
+	CTR_ROLE_INIT,       /* started in order at pod start; must exit 0 before
+			      * the next container starts */
+	CTR_ROLE_SIDECAR,    /* init container with restartPolicy Always: started
+			      * in order, kept running, the pod goes on */
 };
 
 enum restart_policy {
@@ -110,6 +135,13 @@ struct ctr_spec {
 	char *cgroup_parent;     /* NULL = default */
 	bool infra;              /* a pod's infra container: no image, no storage
 				  * driver; rootfs <root>/pods/<pod>/infra-rootfs */
+	enum ctr_role role;      /* app (default), init or sidecar */
+	enum pull_policy pull;   /* how kube play got the image (kept for generate) */
+	char **env_pod_ip;       /* names of variables set to the pod's first IPv4
+				  * address at start (kube status.podIP) */
+	bool run_as_non_root;    /* refuse to start when the user is uid 0 */
+	char *kube;              /* the kube container object as JSON text (kept for
+				  * kube generate; opaque to the engine); NULL */
 };
 
 void ctr_spec_init(struct ctr_spec *s);
@@ -129,6 +161,35 @@ int spec_parse_restart(const char *arg, enum restart_policy *p, int *max, struct
 const char *spec_restart_name(enum restart_policy p);
 void mount_spec_release(struct mount_spec *m);
 
+/* A file of a files volume: ConfigMap, Secret, downwardAPI data. */
+struct vol_file {
+	char *path;              /* relative, '/'-separated, no "." or ".." parts */
+	char *data;              /* len bytes, may hold NULs */
+	size_t len;
+	uint32_t mode;           /* permission bits (0644 default in kube) */
+};
+
+enum pod_volume_kind {
+	POD_VOL_EMPTYDIR = 0,    /* an empty directory (or tmpfs) for the pod's life */
+	POD_VOL_FILES,           /* files written at pod create, read-only in containers */
+};
+
+/* A volume that belongs to one pod and lives in <root>/pods/<id>/volumes/
+ * <name> (memory: a tmpfs under the run root).  Files are written relative
+ * to a directory fd with O_NOFOLLOW, never through a path a container
+ * could have changed. */
+struct pod_volume {
+	char *name;
+	enum pod_volume_kind kind;
+	bool memory;             /* EMPTYDIR medium Memory: tmpfs */
+	int64_t size_limit;      /* bytes; 0 = none (tmpfs size=; not enforced on disk) */
+	struct vol_file *files;  /* FILES */
+	size_t n_files;
+	char *kube;              /* the kube volume as JSON text, for generate; NULL */
+};
+
+void pod_volume_release(struct pod_volume *v);
+
 /* What a pod should be (pod-spec.c).  Same ownership rules as ctr_spec:
  * everything is owned by the spec and freed by pod_spec_release(). */
 struct pod_spec {
@@ -145,6 +206,15 @@ struct pod_spec {
 	char **add_hosts;        /* "host:ip" */
 	char **dns_servers, **dns_search, **dns_options;
 	char *cgroup_parent;     /* NULL = "/peapod/pod-<id>" */
+	bool host_pid, host_ipc; /* containers use the host's PID / IPC namespace */
+	char *fqdn;              /* an extra /etc/hosts name for the pod's address
+				  * (kube hostname.subdomain.ns.svc.cluster.local) */
+	struct pod_volume *volumes;
+	size_t n_volumes;
+	int64_t fs_group;        /* -1 = none; else pod volumes are group-owned by it
+				  * (setgid directories, group-readable files) */
+	char *kube;              /* the kube pod object (metadata + pod-level spec) as
+				  * JSON text, for generate; NULL */
 };
 
 void pod_spec_init(struct pod_spec *s);
@@ -157,5 +227,23 @@ int pod_spec_parse_share(const char *arg, struct pod_spec *s, struct pea_err **e
 /* The network mode of a pod: "bridge", "none", "host" or "ns" (networks[0]
  * = "ns:PATH"); a static string. */
 const char *pod_spec_net_mode(const struct pod_spec *s);
+
+/* What `kube play` runs: one pod and its containers, and the named
+ * volumes it should find (PersistentVolumeClaims).  Built by kube/plan.c,
+ * run by podengine/play.c. */
+struct play_pod {
+	struct pod_spec pod;
+	struct ctr_spec *ctrs;   /* start order: init containers, then the apps */
+	size_t n_ctrs;
+	char *workload;          /* "Pod/web", "Deployment/web", ... for messages */
+};
+
+struct play_volume {
+	char *name;
+	char **labels;           /* "k=v" */
+};
+
+void play_pod_release(struct play_pod *p);
+void play_volume_release(struct play_volume *v);
 
 #endif

@@ -1,0 +1,70 @@
+/* kube play and kube down in the engine: run a plan (struct play_pod from
+ * kube/plan.c) as pods and containers, all or nothing, and take pods down.
+ *
+ * play_run, in this order:
+ *   1. refuse at once (creating nothing) when a pod name is taken, unless
+ *      opts->replace (then those pods are stopped and removed first);
+ *   2. images: each container's pull policy (opts->pull overrides it when
+ *      set): Always pulls, IfNotPresent pulls when missing, Never fails when
+ *      missing; each image once;
+ *   3. named volumes of the plan created when missing (labelled);
+ *   4. per pod: pod_create (its files volumes written), the containers in
+ *      order (ctr_create), then, unless opts->no_start, pod start: infra,
+ *      init containers one by one (each must exit 0), sidecars, apps.
+ * Any failure rolls back everything this call created (pods of earlier
+ * documents, volumes it made, pulled images stay) and returns -1.
+ *
+ * play_down: pods by name, stopped and removed (missing ones skipped);
+ * with opts->force the named volumes of the plan too. */
+#ifndef PEA_PLAY_H
+#define PEA_PLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/ctx.h"
+#include "base/err.h"
+#include "podengine/spec.h"
+
+struct play_opts {
+	bool replace;               /* --replace */
+	bool no_start;              /* --start=false */
+	bool has_pull;              /* a --pull override was given */
+	enum pull_policy pull;
+	const char *authfile;       /* NULL = default */
+	const char *creds;          /* "user[:pass]" or NULL */
+	int tls_verify;             /* -1 default, 0, 1 */
+	bool quiet;                 /* no pull progress */
+};
+
+/* What play_run made: for each pod of the plan, in order. */
+struct play_result_pod {
+	char *name;
+	char *id;
+	char **ctr_ids;             /* app and init containers, in creation order */
+};
+
+struct play_result {
+	struct play_result_pod *pods;
+	size_t n;
+	char **volumes;             /* named volumes it created */
+};
+
+void play_result_release(struct play_result *r);
+
+int play_run(struct pea_ctx *ctx, struct play_pod *pods, size_t n_pods,
+	     const struct play_volume *vols, size_t n_vols, const struct play_opts *opts,
+	     struct play_result *out, struct pea_err **err);
+
+struct play_down_opts {
+	bool force;                 /* also remove the plan's named volumes */
+	int timeout;                /* stop timeout; -1 = each container's own */
+};
+
+/* Names of removed pods in *removed (strv, caller frees); volumes removed
+ * in *removed_vols when force. */
+int play_down(struct pea_ctx *ctx, char *const *pod_names, const struct play_volume *vols,
+	      size_t n_vols, const struct play_down_opts *opts, char ***removed,
+	      char ***removed_vols, struct pea_err **err);
+
+#endif
