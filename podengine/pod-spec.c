@@ -14,6 +14,40 @@ void pod_spec_init(struct pod_spec *s)
 	memset(s, 0, sizeof(*s));
 	s->share_net = s->share_ipc = s->share_uts = true;
 	s->infra = true;
+	s->fs_group = -1;
+}
+
+void pod_volume_release(struct pod_volume *v)
+{
+	size_t i;
+
+	free(v->name);
+	for (i = 0; i < v->n_files; i++) {
+		free(v->files[i].path);
+		free(v->files[i].data);
+	}
+	free(v->files);
+	free(v->kube);
+	memset(v, 0, sizeof(*v));
+}
+
+void play_pod_release(struct play_pod *p)
+{
+	size_t i;
+
+	pod_spec_release(&p->pod);
+	for (i = 0; i < p->n_ctrs; i++)
+		ctr_spec_release(&p->ctrs[i]);
+	free(p->ctrs);
+	free(p->workload);
+	memset(p, 0, sizeof(*p));
+}
+
+void play_volume_release(struct play_volume *v)
+{
+	free(v->name);
+	strv_free(v->labels);
+	memset(v, 0, sizeof(*v));
 }
 
 void pod_spec_release(struct pod_spec *s)
@@ -29,6 +63,11 @@ void pod_spec_release(struct pod_spec *s)
 	strv_free(s->dns_search);
 	strv_free(s->dns_options);
 	free(s->cgroup_parent);
+	free(s->fqdn);
+	for (size_t i = 0; i < s->n_volumes; i++)
+		pod_volume_release(&s->volumes[i]);
+	free(s->volumes);
+	free(s->kube);
 	pod_spec_init(s);
 }
 

@@ -25,6 +25,7 @@ void mount_spec_release(struct mount_spec *m)
 	free(m->destination);
 	strv_free(m->options);
 	free(m->subpath);
+	free(m->host_path_type);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -65,6 +66,8 @@ void ctr_spec_release(struct ctr_spec *s)
 	free(s->runtime);
 	free(s->pod);
 	free(s->cgroup_parent);
+	strv_free(s->env_pod_ip);
+	free(s->kube);
 	ctr_spec_init(s);
 }
 
