@@ -515,6 +515,8 @@ static int play(struct pea_ctx *ctx, struct play_cli *o, char *const *files,
 	}
 	rc = play_run(ctx, in.plan.pods, in.plan.n_pods, in.plan.volumes, in.plan.n_volumes,
 		      &o->po, &r, err);
+	if (rc < 0 && err && *err)
+		(*err)->exit_status = PEA_EXIT_ENGINE;  /* not a container's 126/127 */
 	if (rc == 0) {
 		for (char **w = r.warnings; w && *w; w++)
 			fprintf(stderr, "Warning: %s\n", *w);
