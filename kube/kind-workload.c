@@ -178,9 +178,11 @@ static int deployment_common(struct kschema_ctx *c, const struct kyaml_node *spe
 	const struct kyaml_node *tpl = kyaml_get(spec, "template"), *n;
 	int ret = 0;
 
-	if (!kschema_has_key(spec, "selector") || !kschema_has_key(spec, "template"))
+	if (!kschema_has_key(spec, "template"))
 		return 0; /* "required value" already */
-	if (!d->selector_labels.n && !d->nselector_exprs) {
+	if (!kschema_has_key(spec, "selector")) {
+		/* "required value" already */
+	} else if (!d->selector_labels.n && !d->nselector_exprs) {
 		ret = kschema_fail_key(c, spec, "selector",
 				       "invalid value: empty selector is invalid for %s", kind);
 	} else if (selector_valid(d) && !selector_matches(d)) {

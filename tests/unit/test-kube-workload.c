@@ -66,6 +66,12 @@ TEST(deployment_errors)
 		  "app.yaml:10:15: spec.template.metadata.labels: invalid value: `selector` does "
 		  "not match template `labels`");
 	CHECK_ERR(DEPLOY_HEAD TEMPLATE, "app.yaml:6:3: spec.selector: required value");
+	CHECK_ERR(DEPLOY_HEAD
+		  "  template:\n"
+		  "    spec: {restartPolicy: OnFailure, containers: [{name: a, image: b}]}\n",
+		  "app.yaml:6:3: spec.selector: required value\n"
+		  "app.yaml:7:27: spec.template.spec.restartPolicy: unsupported value "
+		  "\"OnFailure\": supported values: \"Always\"");
 	CHECK_ERR(DEPLOY_HEAD "  selector: {}\n" TEMPLATE,
 		  "app.yaml:6:13: spec.selector: invalid value: empty selector is invalid for "
 		  "deployment");
