@@ -208,6 +208,19 @@ int kplan_pod_spec(struct kplan_pod *p)
 	if (s->subdomain && *s->subdomain)
 		pod->fqdn = xasprintf("%s.%s.%s.svc.cluster.local", pod->hostname, s->subdomain,
 				      p->namespace);
+	if (pod->fqdn && s->set_hostname_as_fqdn && !s->host_network) {
+		/* the kubelet's limit for a hostname that is the FQDN */
+		if (strlen(pod->fqdn) > 64) {
+			kplan_key(p->k, "setHostnameAsFQDN");
+			kplan_fail(p->k, NULL, "the pod's FQDN \"%s\" is too long to be its "
+				   "hostname (64 characters is the max, %zu given)", pod->fqdn,
+				   strlen(pod->fqdn));
+			kplan_pop(p->k, 1);
+			ret = -1;
+		}
+		free(pod->hostname);
+		pod->hostname = xstrdup(pod->fqdn);
+	}
 	pod->labels = kplan_map_strv(&p->meta->labels);
 	pod->annotations = kplan_map_strv(&p->meta->annotations);
 	pod->share_pid = s->share_process_namespace;

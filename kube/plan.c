@@ -19,6 +19,9 @@
 /* ---- messages and paths ---- */
 
 static char *vmessage(struct kplan *k, const struct kube_pos *pos, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static char *vmessage(struct kplan *k, const struct kube_pos *pos, const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *path = kyaml_path_str(&k->path);
