@@ -296,6 +296,42 @@ TEST(pod_network_fields)
 		  "match containerPort when hostNetwork is true");
 }
 
+TEST(host_port_taken)
+{
+	struct kube_port port = { .container_port = 80, .host_port = 8080, .protocol = "TCP" };
+	struct kube_port port2 = port;
+	struct kube_container c = { .name = "app", .image = "i:1", .ports = &port, .nports = 1,
+				    .pos = { 12, 9 } };
+	struct kube_container c2 = c;
+	struct kube_object *d;
+
+	c2.ports = &port2;
+	reset();
+	d = add_object(KUBE_DEPLOYMENT, "Deployment", 1);
+	d->u.deployment.meta.name = "web";
+	d->u.deployment.replicas = 2;
+	default_spec(&d->u.deployment.template.spec, &c, 1);
+	BUILD_ERR("app.yaml:12:9: spec.template.spec.containers[0].ports[0].hostPort: host port "
+		  "8080/TCP is already taken by pod \"web-pod-0\": a node runs only one pod per "
+		  "host port");
+	/* a specific address is inside "every address"; another protocol is free */
+	d->u.deployment.replicas = 1;
+	add_pod("other", &c2, 1);
+	port2.host_ip = "127.0.0.1";
+	BUILD_ERR("app.yaml:12:9: spec.containers[0].ports[0].hostPort: host port 8080/TCP is "
+		  "already taken by pod \"web-pod\": a node runs only one pod per host port");
+	port2.protocol = "UDP";
+	BUILD_OK();
+	CHECK_INT(plan.n_pods, 2);
+	/* hostNetwork pods take their container ports */
+	port2.protocol = "TCP";
+	port.host_port = port2.host_port = 0;
+	ov[1].u.pod.spec.host_network = true;
+	d->u.deployment.template.spec.host_network = true;
+	BUILD_ERR("app.yaml:12:9: spec.containers[0].ports[0].hostPort: host port 80/TCP is "
+		  "already taken by pod \"web-pod\": a node runs only one pod per host port");
+}
+
 TEST(hostname_truncated)
 {
 	struct kube_container c = { .name = "app", .image = "i:1" };
@@ -455,6 +491,7 @@ int main(void)
 	RUN(workload_names);
 	RUN(duplicate_names);
 	RUN(pod_network_fields);
+	RUN(host_port_taken);
 	RUN(hostname_truncated);
 	RUN(security);
 	RUN(warnings);
