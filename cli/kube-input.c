@@ -139,77 +139,6 @@ static void collect(struct strbuf *errs, struct pea_err *e)
 	pea_err_free(e);
 }
 
-static bool kind_is_run(const char *kind)
-{
-	static const char *const known[] = {
-		"Pod", "ConfigMap", "Secret", "Deployment", "DaemonSet", "Job",
-		"PersistentVolumeClaim", "List", NULL,
-	};
-	const char *const *k;
-
-	for (k = known; kind && *k; k++)
-		if (!strcmp(kind, *k))
-			return true;
-	return false;
-}
-
-static void push_unknown_name(char ***names, const struct kyaml_node *obj)
-{
-	const char *kind = kyaml_as_str(kyaml_get(obj, "kind"));
-	const char *name = kyaml_as_str(kyaml_get(kyaml_get(obj, "metadata"), "name"));
-
-	if (kind && !kind_is_run(kind))
-		strv_push(names, name ? name : "");
-}
-
-/* metadata.name of every object of a kind that is not run, in object order
- * (List items flattened): kube_decode keeps nothing of such objects. */
-static char **unknown_names(const char *src, const struct strbuf *sb)
-{
-	struct kyaml_doc *docs = NULL;
-	char **names = NULL;
-	size_t n = 0, i, j;
-
-	if (kyaml_parse(src, sb->buf, sb->len, &docs, &n, NULL) < 0)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		const struct kyaml_node *root = docs[i].root;
-		const struct kyaml_node *items = kyaml_get(root, "items");
-		const char *kind = kyaml_as_str(kyaml_get(root, "kind"));
-
-		if (!kind || strcmp(kind, "List") || !items || items->kind != KYAML_SEQUENCE) {
-			push_unknown_name(&names, root);
-			continue;
-		}
-		for (j = 0; j < items->nitems; j++)
-			push_unknown_name(&names, items->items[j]);
-	}
-	kyaml_docs_free(docs, n);
-	return names;
-}
-
-/* Names for the skipped objects new in objs since `first` (kept parallel to
- * them in *skip_names; "" when unknown). */
-static void name_skipped(const char *src, const struct strbuf *sb,
-			 const struct kube_objects *objs, size_t first, char ***skip_names)
-{
-	cleanup_strv char **names = NULL;
-	size_t i, k = 0, nu = 0;
-
-	for (i = first; i < objs->n; i++)
-		nu += objs->v[i].kind == KUBE_UNKNOWN;
-	if (!nu)
-		return;
-	names = unknown_names(src, sb);
-	if (strv_len(names) != nu) {
-		strv_free(names);
-		names = NULL;
-	}
-	for (i = first; i < objs->n; i++)
-		if (objs->v[i].kind == KUBE_UNKNOWN)
-			strv_push(skip_names, names ? names[k++] : "");
-}
-
 /* Load one source; with only_configmaps every object must be a ConfigMap. */
 static void load_one(const char *src, bool only_configmaps, struct kube_input *in,
 		     char ***warnings, struct strbuf *errs)
@@ -224,7 +153,6 @@ static void load_one(const char *src, bool only_configmaps, struct kube_input *i
 	} else if (kube_load(src, sb.buf, sb.len, objs, warnings, &e) < 0) {
 		collect(errs, e);
 	}
-	name_skipped(src, &sb, objs, first, &in->skip_names);
 	strbuf_release(&sb);
 	for (i = first; only_configmaps && i < objs->n; i++) {
 		const struct kube_object *o = &objs->v[i];
@@ -242,17 +170,16 @@ static void load_one(const char *src, bool only_configmaps, struct kube_input *i
  * per object of a kind that is not run, never silently. */
 static void warn_skipped(const struct kube_input *in)
 {
-	size_t i, k = 0, ns = strv_len(in->skip_names);
+	size_t i;
 
 	for (i = 0; i < in->objs.n; i++) {
 		const struct kube_object *o = &in->objs.v[i];
 		const char *kind = o->kind_name ? o->kind_name : "?";
 		const char *file = o->file ? o->file : "?";
-		const char *name = k < ns ? in->skip_names[k] : "";
+		const char *name = o->name ? o->name : "";
 
 		if (o->kind != KUBE_UNKNOWN)
 			continue;
-		k++;
 		if (*name)
 			fprintf(stderr, "Warning: %s: skipping kind %s \"%s\": not supported\n",
 				file, kind, name);
@@ -434,7 +361,6 @@ void cli_kube_input_release(struct kube_input *in)
 		kube_plan_release(&in->plan);
 	kube_objects_release(&in->objs);
 	strv_free(in->down_pods);
-	strv_free(in->skip_names);
 	for (i = 0; i < in->n_down_vols; i++)
 		play_volume_release(&in->down_vols[i]);
 	free(in->down_vols);

@@ -21,7 +21,6 @@ struct kube_input {
 	struct kube_objects objs;
 	struct kube_plan plan;
 	bool planned;             /* plan is valid */
-	char **skip_names;        /* names of the objects of kinds not run, in order */
 	/* for_down: the pods and claims to take down (from the plan, or from
 	 * the objects when there is no plan); owned here */
 	char **down_pods;

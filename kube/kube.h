@@ -424,6 +424,7 @@ struct kube_object {
 	enum kube_kind kind;
 	char *api_version;
 	char *kind_name;   /* as written ("Service", "Pod", ...) */
+	char *name;        /* metadata.name when it is a string (any kind), else NULL */
 	char *file;        /* the file name used in messages (copy) */
 	int doc, line;     /* document index and first line in the stream */
 	union {

@@ -215,7 +215,7 @@ static int decode_kind(struct kschema_ctx *c, const char *file, int doc,
 static int decode_object(struct kschema_ctx *c, const char *file, int doc,
 			 const struct kyaml_node *root, struct kube_object *out)
 {
-	const char *api, *kind;
+	const char *api, *kind, *name;
 
 	memset(out, 0, sizeof(*out));
 	out->file = xstrdup(file);
@@ -231,6 +231,8 @@ static int decode_object(struct kschema_ctx *c, const char *file, int doc,
 		return -1;
 	out->api_version = xstrdup(api);
 	out->kind_name = xstrdup(kind);
+	name = kyaml_as_str(kyaml_get(kyaml_get(root, "metadata"), "name"));
+	out->name = name ? xstrdup(name) : NULL;
 	return decode_kind(c, file, doc, root, out);
 }
 
@@ -284,6 +286,7 @@ void kube_object_release(struct kube_object *o)
 	}
 	free(o->api_version);
 	free(o->kind_name);
+	free(o->name);
 	free(o->file);
 	memset(o, 0, sizeof(*o));
 }

@@ -348,7 +348,11 @@ static void plan_objects(struct kplan *k, const struct kube_object *v, size_t n,
 			if (o->kind == KUBE_PVC && m->name)
 				kplan_add_volume(k, m->name, &m->labels);
 		} else if (o->kind == KUBE_UNKNOWN) {
-			strv_push(&k->out->skipped, o->kind_name ? o->kind_name : "(no kind)");
+			cleanup_free char *what = xasprintf("%s/%s", o->kind_name ? o->kind_name
+									 : "(no kind)",
+							     o->name ? o->name : "");
+
+			strv_push(&k->out->skipped, what);
 		} else if (o->kind != KUBE_CONFIGMAP && o->kind != KUBE_SECRET &&
 			   o->kind != KUBE_PVC) {
 			plan_workload(k, o);

@@ -368,7 +368,7 @@ TEST(guestbook)
 	CHECK_INT(plan.pods[5].ctrs[0].resources.cpu_shares, 102);
 	CHECK_INT(plan.pods[5].pod.n_ports, 0);
 	CHECK_INT(strv_len(plan.skipped), 3);
-	CHECK_STR(plan.skipped[0], "Service");
+	CHECK_STR(plan.skipped[0], "Service/redis-master");
 }
 
 /* kubernetes/examples javaweb (init container, hostPort) */

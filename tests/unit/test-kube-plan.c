@@ -166,7 +166,7 @@ TEST(workload_names)
 	j->u.job.backoff_limit = 4;
 	default_spec(&j->u.job.template.spec, &c, 1);
 	j->u.job.template.spec.restart_policy = "OnFailure";
-	add_object(KUBE_UNKNOWN, "Service", 50);
+	add_object(KUBE_UNKNOWN, "Service", 50)->name = "front";
 	BUILD_OK();
 	CHECK_STRV(plan.pod_names, "[front-pod-0][front-pod-1][front-pod-2][agent-pod]"
 				   "[batch-pod-0][batch-pod-1]");
@@ -180,7 +180,7 @@ TEST(workload_names)
 	CHECK_STR(plan.pods[4].ctrs[0].name, "batch-pod-0-app");
 	CHECK_INT(plan.pods[4].ctrs[0].restart, RESTART_ON_FAILURE);
 	CHECK_INT(plan.pods[4].ctrs[0].restart_max, 4);
-	CHECK_STRV(plan.skipped, "[Service]");
+	CHECK_STRV(plan.skipped, "[Service/front]");
 	CHECK_WARN("app.yaml:40: spec.parallelism: not enforced yet: all 2 pods of the job "
 		   "start at once");
 	CHECK_INT(strv_len(warns), 1);
