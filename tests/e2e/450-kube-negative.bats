@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# kube play with bad manifests (tests/data/kube/negative/): each fails
+# with exit 125 and its exact error line "FILE:LINE:COL: PATH: MESSAGE"
+# (Kubernetes' API server wording where it has one), and nothing is
+# created: no pod, container, volume, network, mount or netns.  Manifests
+# that are valid YAML but cannot run here (a bad capability, a hostPort
+# taken by the file's own first pod) fail at create or start and roll
+# back everything.  The pods would use a network of the test's own
+# (10.245.<random>.0/24).
+
+load helpers
+source "$BATS_TEST_DIRNAME/lib/busybox.sh"
+source "$BATS_TEST_DIRNAME/lib/kube.sh"
+
+eval "_helpers_$(declare -f setup)"
+setup() {
+	_helpers_setup
+	kube_images
+	kube_net 245
+}
+
+teardown() {
+	kube_teardown
+}
+
+Q="'"
+# file (in tests/data/kube/negative, played from there)  exact error line
+NEG=(
+	tab-indent.yaml 'tab-indent.yaml:8:1: tabs are not allowed for indentation'
+	dup-key.yaml 'dup-key.yaml:10:5: duplicate key "image"'
+	wrong-type.yaml 'wrong-type.yaml:6:15: spec.containers: expected array, got string'
+	hostport-range.yaml 'hostport-range.yaml:11:17: spec.containers[0].ports[0].hostPort: invalid value 70000: must be between 1 and 65535, inclusive'
+	missing-image.yaml 'missing-image.yaml:7:5: spec.containers[0].image: required value'
+	bad-name.yaml "bad-name.yaml:4:9: metadata.name: invalid value \"Web_App\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, $Q-$Q or $Q.$Q, start and end with an alphanumeric character, and be at most 253 characters"
+	dup-container.yaml 'dup-container.yaml:10:11: spec.containers[0].name: duplicate value "app"'
+	bad-restart.yaml 'bad-restart.yaml:6:18: spec.restartPolicy: unsupported value "Sometimes": supported values: "Always", "OnFailure", "Never"'
+	job-always.yaml 'job-always.yaml:8:22: spec.template.spec.restartPolicy: unsupported value "Always": supported values: "OnFailure", "Never"'
+	selector-mismatch.yaml 'selector-mismatch.yaml:13:9: spec.template.metadata.labels: invalid value: `selector` does not match template `labels`'
+	bad-quantity.yaml "bad-quantity.yaml:11:17: spec.containers[0].resources.limits[memory]: invalid value \"12XB\": quantities must match the regular expression $Q^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)\$$Q"
+	unknown-volume.yaml 'unknown-volume.yaml:12:13: spec.containers[0].volumeMounts[1].name: not found "nosuch"'
+	missing-configmap.yaml 'missing-configmap.yaml:25:17: spec.containers[0].env[1].valueFrom.configMapKeyRef.name: configmap "absent" not found'
+	missing-configmap-volume.yaml 'missing-configmap-volume.yaml:15:13: spec.volumes[0].configMap.name: configmap "absent" not found'
+	missing-secret-key.yaml "missing-secret-key.yaml:21:16: spec.containers[0].env[0].valueFrom.secretKeyRef.key: couldn${Q}t find key password in Secret default/creds"
+	second-doc-bad.yaml 'second-doc-bad.yaml:37:22: spec.containers[0].ports[0].containerPort: invalid value 0: must be between 1 and 65535, inclusive'
+)
+
+# play_negative FILE: kube play FILE from its directory; exit 125 and
+# nothing created, else print why and return 1.
+play_negative() {
+	state_snapshot
+	run --separate-stderr ctr kube play --network "$KNET" "$1"
+	if [ "$status" != 125 ]; then
+		echo "# $1: exit $status, not 125; stderr: $stderr" >&2
+		return 1
+	fi
+	assert_nothing_created 2>&1 | sed "s/^/# $1: /" >&2
+	[ "${PIPESTATUS[0]}" = 0 ]
+}
+
+@test "kube negative: each bad manifest fails with its exact error line and creates nothing" {
+	# (no loop variable "i": bats' run sets a global i)
+	local bad=0 row f want
+	cd "$KDATA/negative"
+	for ((row = 0; row < ${#NEG[@]}; row += 2)); do
+		f=${NEG[row]}
+		want=${NEG[row + 1]}
+		play_negative "$f" || { bad=$((bad + 1)); continue; }
+		if ! assert_error_line "$want" 2>/dev/null; then
+			bad=$((bad + 1))
+			printf '# %s\n#   want: %s\n#   got:  %s\n' "$f" "$want" \
+				"$(sed 's/^/#         /' <<<"$stderr" | sed '1s/^#         //')" >&2
+		fi
+	done
+	# every file of the directory is in the table (the two below excepted)
+	for f in *.yaml; do
+		case " ${NEG[*]} bad-capability.yaml hostport-conflict.yaml " in
+		*" $f "*) ;;
+		*) bad=$((bad + 1)); echo "# $f is in no table" >&2 ;;
+		esac
+	done
+	[ "$bad" = 0 ] || fail "$bad negative manifests did not fail as expected"
+}
+
+@test "kube negative: an unknown capability (accepted by the API server) fails at create, nothing left" {
+	cd "$KDATA/negative"
+	play_negative bad-capability.yaml
+	assert_stderr_contains "BOGUS_CAP"
+}
+
+@test "kube negative: a hostPort taken by the file's own first pod: both pods rolled back" {
+	KPORT=$(free_tcp_port)
+	_subst <"$KDATA/negative/hostport-conflict.yaml" >"$TEST_DIR/hostport-conflict.yaml"
+	cd "$TEST_DIR"
+	play_negative hostport-conflict.yaml
+	assert_stderr_contains "port $KPORT/tcp is already published"
+	# no firewall rule is left for the port
+	if command -v nft >/dev/null; then
+		run nft list ruleset
+		assert_output_not_contains "dport $KPORT "
+	fi
+	run_ctr network ls -q
+	assert_output_contains "$KNET"
+}
