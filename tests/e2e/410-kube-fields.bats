@@ -74,8 +74,9 @@ ROWS=(
 	names app 'cat /etc/hostname' 'web-1'
 	names app 'hostname -f' 'web-1.backend.default.svc.cluster.local'
 	names app 'ip=$(ip -o -4 addr show eth0 | awk "{print \$4}" | cut -d/ -f1); grep "^$ip[[:space:]]" /etc/hosts | grep -w web-1.backend.default.svc.cluster.local | grep -cw web-1' '1'
-	names app 'grep -w alias-one /etc/hosts | tr -s " \t" " "' '10.9.8.7 alias-one alias-two'
-	names app 'grep -w alias-three /etc/hosts | tr -s " \t" " "' '10.9.8.8 alias-three'
+	names app 'grep -w alias-one /etc/hosts | awk "{print \$1}"' '10.9.8.7'
+	names app 'grep -w alias-two /etc/hosts | awk "{print \$1}"' '10.9.8.7'
+	names app 'grep -w alias-three /etc/hosts | awk "{print \$1}"' '10.9.8.8'
 	names app 'grep -E "^127\.0\.0\.1[[:space:]]" /etc/hosts | grep -cw localhost' '1'
 	names app 'grep ^nameserver /etc/resolv.conf' 'nameserver 10.9.9.9'
 	names app 'grep ^search /etc/resolv.conf' 'search example.test corp.example.test'
@@ -107,6 +108,7 @@ host_ips() {
 }
 
 @test "kube fields: env: value, \$(VAR), valueFrom, envFrom with prefix; kube down" {
+	kube_images_extra
 	kube_net 241
 	f=$(render env)
 	kplay "$f"
@@ -127,6 +129,7 @@ host_ips() {
 }
 
 @test "kube fields: command and args against the image's ENTRYPOINT and CMD" {
+	kube_images_extra
 	kube_net 241
 	kplay "$KDATA/cmd.yaml"
 	assert_success

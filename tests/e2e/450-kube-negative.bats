@@ -38,9 +38,10 @@ NEG=(
 	selector-mismatch.yaml 'selector-mismatch.yaml:13:9: spec.template.metadata.labels: invalid value: `selector` does not match template `labels`'
 	bad-quantity.yaml "bad-quantity.yaml:11:17: spec.containers[0].resources.limits[memory]: invalid value \"12XB\": quantities must match the regular expression $Q^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)\$$Q"
 	unknown-volume.yaml 'unknown-volume.yaml:12:13: spec.containers[0].volumeMounts[1].name: not found "nosuch"'
-	missing-configmap.yaml 'missing-configmap.yaml:25:17: spec.containers[0].env[1].valueFrom.configMapKeyRef.name: configmap "absent" not found'
-	missing-configmap-volume.yaml 'missing-configmap-volume.yaml:15:13: spec.volumes[0].configMap.name: configmap "absent" not found'
-	missing-secret-key.yaml "missing-secret-key.yaml:21:16: spec.containers[0].env[0].valueFrom.secretKeyRef.key: couldn${Q}t find key password in Secret default/creds"
+	missing-configmap.yaml 'missing-configmap.yaml:22:7: spec.containers[0].env[1].valueFrom.configMapKeyRef: configmap "absent" not found'
+	missing-configmap-volume.yaml 'missing-configmap-volume.yaml:13:5: spec.volumes[0].configMap: configmap "absent" not found'
+	missing-secret-key.yaml 'missing-secret-key.yaml:17:7: spec.containers[0].env[0].valueFrom.secretKeyRef: key "password" not found in secret "creds"'
+	nonroot-uid0.yaml 'nonroot-uid0.yaml:11:5: spec.containers[0].securityContext.runAsUser: runAsUser 0 breaks the runAsNonRoot policy'
 	second-doc-bad.yaml 'second-doc-bad.yaml:37:22: spec.containers[0].ports[0].containerPort: invalid value 0: must be between 1 and 65535, inclusive'
 )
 

@@ -3,9 +3,10 @@
 # `load helpers` and lib/busybox.sh.
 #
 #   KDATA                       tests/data/kube (the manifests)
-#   kube_images                 import the images the manifests name:
-#                               localhost/kbox:1 (busybox), localhost/kenv:1
-#                               (+ ENV), localhost/kentry:1 (ENTRYPOINT+CMD)
+#   kube_images                 import localhost/kbox:1 (busybox), the image
+#                               of most manifests
+#   kube_images_extra           localhost/kenv:1 (+ ENV) and localhost/kentry:1
+#                               (ENTRYPOINT + CMD)
 #   kube_net OCTET              a network of the test's own on
 #                               10.OCTET.<random>.0/24; sets KNET
 #   render NAME                 tests/data/kube/NAME.yaml with @DIR@ (the
@@ -31,8 +32,14 @@ KDATA=$BATS_TEST_DIRNAME/../data/kube
 KBOX=localhost/kbox:1
 
 kube_images() {
+	import_busybox "$KBOX"
+}
+
+# kube_images_extra: localhost/kenv:1 (busybox + ENV IMG_VAR=from-image,
+# IMG_OVER=image) and localhost/kentry:1 (ENTRYPOINT ["/bin/echo", "ep"],
+# CMD ["img-cmd"]), for the env and command/args manifests.
+kube_images_extra() {
 	local t
-	import_busybox "$KBOX" || return 1
 	t=$(busybox_tar) || return 1
 	pp import --change 'CMD ["/bin/sh"]' --change 'ENV IMG_VAR=from-image' \
 		--change 'ENV IMG_OVER=image' "$t" localhost/kenv:1 >/dev/null ||
@@ -114,10 +121,11 @@ check_rows() {
 		cmd=$(_subst <<<"${ROWS[row + 2]}")
 		want=$(_subst <<<"${ROWS[row + 3]}")
 		if [ "$cmd" = @logs ]; then
-			ctr wait "$pod-$c" >/dev/null 2>"$TEST_DIR/row.err"
-			got=$(ctr logs "$pod-$c" 2>>"$TEST_DIR/row.err")
+			ctr wait "$pod-$c" >/dev/null 2>"$TEST_DIR/row.err" || true
+			got=$(ctr logs "$pod-$c" 2>>"$TEST_DIR/row.err") || true
 		else
-			got=$(ctr exec "$pod-$c" sh -c "$cmd" 2>"$TEST_DIR/row.err")
+			# (a failing command is a mismatch, not the end of the test)
+			got=$(ctr exec "$pod-$c" sh -c "$cmd" 2>"$TEST_DIR/row.err") || true
 		fi
 		if [[ "$want" == "~"* ]]; then
 			grep -qE -- "${want:1}" <<<"$got" && continue
@@ -134,14 +142,14 @@ check_rows() {
 }
 
 # What a kube play can make: pods, containers, volumes, networks, mounts
-# below the test's dir, netns files below the run root.
+# below the test's dir, netns files in the run root's netns/.
 _kube_state() {
 	echo "pods: $(ctr pod ps -q --no-trunc | sort | xargs)"
 	echo "containers: $(ctr ps -aq --no-trunc | sort | xargs)"
 	echo "volumes: $(ctr volume ls -q | sort | xargs)"
 	echo "networks: $(ctr network ls -q | sort | xargs)"
 	echo "mounts: $(grep -cF "$TEST_DIR/" /proc/self/mountinfo)"
-	echo "netns: $(find "$(_root_dir main)/runroot" -path '*netns*' -type f 2>/dev/null | sort | xargs)"
+	echo "netns: $(ls "$(_root_dir main)/runroot/netns" 2>/dev/null | sort | xargs)"
 }
 
 state_snapshot() {
