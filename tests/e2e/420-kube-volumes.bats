@@ -172,6 +172,8 @@ ROWS=(
 	f=$KDATA/pvc.yaml
 	kplay "$f"
 	assert_success
+	# podman's shape: the volumes it made come first
+	assert_equal "${lines[0]} ${lines[1]} ${lines[2]}" "Volumes: kdata Pod:"
 	run_ctr volume ls -q
 	assert_equal "$output" "kdata"
 	check_rows pvc pvcpod
@@ -188,6 +190,7 @@ ROWS=(
 	assert_equal "$output" $'run\nrun'
 	run_ctr kube down --force "$f"
 	assert_success
+	assert_equal "$(sed -n '/^Volumes removed:$/,$p' <<<"$output" | xargs)" "Volumes removed: kdata"
 	run_ctr volume ls -q
 	assert_output_empty
 	run_ctr pod ps -q
