@@ -52,9 +52,9 @@ kube_images_extra() {
 # kube_net OCTET: create network "k<octet>net" on 10.OCTET.X.0/24 (X random,
 # retried when taken) with a bridge of its own.
 kube_net() {
-	local octet=$1 i x br
+	local octet=$1 _ x br
 	KNET=k${octet}net
-	for i in 1 2 3 4 5 6 7 8; do
+	for _ in 1 2 3 4 5 6 7 8; do
 		x=$((RANDOM % 250 + 1))
 		br=ppk$(printf '%04x' $((RANDOM % 65536)))$x
 		if ctr network create --subnet "10.$octet.$x.0/24" --interface-name "$br" "$KNET" \
@@ -68,8 +68,8 @@ kube_net() {
 
 # free_tcp_port: a TCP port nothing listens on (from 20000 up, random start).
 free_tcp_port() {
-	local p=$((20000 + RANDOM % 20000)) i
-	for i in $(seq 1 200); do
+	local p=$((20000 + RANDOM % 20000)) _
+	for _ in $(seq 1 200); do
 		if ! ss -Htln "sport = :$p" | grep -q .; then
 			echo "$p"
 			return 0
@@ -149,7 +149,7 @@ _kube_state() {
 	echo "volumes: $(ctr volume ls -q | sort | xargs)"
 	echo "networks: $(ctr network ls -q | sort | xargs)"
 	echo "mounts: $(grep -cF "$TEST_DIR/" /proc/self/mountinfo)"
-	echo "netns: $(ls "$(_root_dir main)/runroot/netns" 2>/dev/null | sort | xargs)"
+	echo "netns: $(find "$(_root_dir main)/runroot/netns" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort | xargs)"
 }
 
 state_snapshot() {
@@ -202,8 +202,8 @@ capeff() {
 
 # wait_restarts CTR MIN [TENTHS]: poll until RestartCount >= MIN.
 wait_restarts() {
-	local i n
-	for i in $(seq 1 "${3:-200}"); do
+	local _ n
+	for _ in $(seq 1 "${3:-200}"); do
 		n=$(ctr inspect --format '{{.RestartCount}}' "$1" 2>/dev/null)
 		[ -n "$n" ] && [ "$n" -ge "$2" ] && return 0
 		sleep 0.1
