@@ -12,6 +12,7 @@
 #include "podengine/play.h"
 #include "podengine/pod.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <signal.h>
@@ -30,7 +31,7 @@ enum {
 
 struct play_cli {
 	struct play_opts po;
-	bool down, force, wait, publish_all, replace_report;
+	bool down, force, wait, publish_all, replace_report, no_hosts;
 	char **files, **networks, **configmaps, **annotations, **ips;
 	struct net_port *ports;
 	size_t n_ports;
@@ -187,10 +188,13 @@ static int play_flag(struct play_cli *o, int c, const char *arg, struct pea_err 
 					    "unsupported --log-driver '%s' (k8s-file)", arg);
 		return 0;
 	case OPT_LOG_OPT: return log_opt(o, arg, err);
-	case OPT_NO_HOSTS:
-		return pea_err_setk(err, PEA_E_INVALID, 0, "--no-hosts: not supported yet (every "
-				    "container gets the pod's /etc/hosts)");
-	case OPT_IP: strv_push(&o->ips, arg); return 0;
+	case OPT_NO_HOSTS: o->no_hosts = true; return 0;
+	case OPT_IP:
+		if (inet_pton(AF_INET, arg, &(struct in_addr){ 0 }) != 1)
+			return pea_err_setk(err, PEA_E_INVALID, 0, "--ip '%s': not an IPv4 address",
+					    arg);
+		strv_push(&o->ips, arg);
+		return 0;
 	case OPT_USERNS:
 		if (*arg && strcmp(arg, "host"))
 			return pea_err_setk(err, PEA_E_INVALID, 0, "--userns '%s': not supported yet "
@@ -235,9 +239,6 @@ static int check_combinations(const struct play_cli *o, const char *cmd, struct 
 		return cli_usage_error(err, cmd, "--force may be specified only with --down");
 	if (o->wait && o->po.no_start)
 		return cli_usage_error(err, cmd, "--wait and --start=false cannot be used together");
-	if (o->ips)
-		return cli_usage_error(err, cmd, "--ip: static pod addresses are not supported "
-				       "yet (pods get their address from the network's range)");
 	for (size_t i = 0; i < nn; i++)
 		if ((!strcmp(o->networks[i], "host") || !strcmp(o->networks[i], "none")) &&
 		    (o->n_ports || o->publish_all))
@@ -343,7 +344,8 @@ static void publish_all(struct play_pod *pp)
 	}
 }
 
-static void apply_to_pod(const struct play_cli *o, struct play_pod *pp)
+/* The n-th pod gets the n-th --ip. */
+static void apply_to_pod(const struct play_cli *o, struct play_pod *pp, size_t n)
 {
 	struct pod_spec *s = &pp->pod;
 	bool host_net = !strcmp(pod_spec_net_mode(s), "host");
@@ -372,6 +374,12 @@ static void apply_to_pod(const struct play_cli *o, struct play_pod *pp)
 	}
 	for (j = 0; o->has_log_max_size && j < pp->n_ctrs; j++)
 		pp->ctrs[j].log_max_size = o->log_max_size;
+	for (j = 0; o->no_hosts && j < pp->n_ctrs; j++)
+		pp->ctrs[j].no_hosts = true;
+	if (n < strv_len(o->ips) && !host_net) {
+		free(s->static_ip);
+		s->static_ip = xstrdup(o->ips[n]);
+	}
 }
 
 /* ---- output ----------------------------------------------------------------- */
@@ -523,7 +531,7 @@ static int play(struct pea_ctx *ctx, struct play_cli *o, char *const *files,
 		return -1;
 	}
 	for (i = 0; i < in.plan.n_pods; i++)
-		apply_to_pod(o, &in.plan.pods[i]);
+		apply_to_pod(o, &in.plan.pods[i], i);
 	if (o->wait) {
 		/* from here on a SIGINT/SIGTERM means "tear down", never "die
 		 * half way"; the runtime's children get their own mask back */

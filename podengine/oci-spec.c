@@ -499,6 +499,8 @@ static struct json_object *build_mounts(const struct oci_spec_in *in, struct pea
 		cleanup_free char *dest = xasprintf("/etc/%s", etc[i]);
 		cleanup_free char *src = path_join(in->etc_dir ? in->etc_dir : in->bundle, etc[i]);
 
+		if (s->no_hosts && !strcmp(etc[i], "hosts"))
+			continue;
 		add_default(arr, s, dest, "bind", src, "rbind,rprivate");
 	}
 	if (s->security.readonly_rootfs && s->security.readonly_tmpfs) {

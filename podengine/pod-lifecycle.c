@@ -89,7 +89,14 @@ static int net_configure_on(struct pea_ctx *ctx, struct pod_info *pi, struct pea
 		/* "bridge": the default network (NULL) */
 		if (strcmp(pi->spec.networks[i], "bridge"))
 			att[n].network = pi->spec.networks[i];
+		if (n == 0)
+			att[n].static_ip = pi->spec.static_ip;
 		n++;
+	}
+	if (n == 0 && pi->spec.static_ip) {   /* the default network */
+		att = xcalloc(1, sizeof(*att));
+		att[0].static_ip = pi->spec.static_ip;
+		n = 1;
 	}
 	struct net_setup_in in = {
 		.owner = pi->id, .name = pi->name, .netns_path = pi->netns, .attach = att,

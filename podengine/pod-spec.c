@@ -66,6 +66,7 @@ void pod_spec_release(struct pod_spec *s)
 	strv_free(s->dns_options);
 	free(s->cgroup_parent);
 	free(s->fqdn);
+	free(s->static_ip);
 	for (size_t i = 0; i < s->n_volumes; i++)
 		pod_volume_release(&s->volumes[i]);
 	free(s->volumes);
@@ -204,6 +205,7 @@ struct json_object *pod_spec_to_json(const struct pod_spec *s)
 	if (s->host_ipc)
 		json_put_bool(o, "host_ipc", true);
 	json_put_str(o, "fqdn", s->fqdn);
+	json_put_str(o, "static_ip", s->static_ip);
 	if (s->n_volumes)
 		json_object_object_add(o, "volumes", volumes_json(s));
 	/* 0 is a group too: only -1 (none) is left out */
@@ -350,6 +352,7 @@ int pod_spec_from_json(struct json_object *o, struct pod_spec *s, struct pea_err
 	s->host_pid = json_get_bool(o, "host_pid", false);
 	s->host_ipc = json_get_bool(o, "host_ipc", false);
 	s->fqdn = json_dup_str(o, "fqdn");
+	s->static_ip = json_dup_str(o, "static_ip");
 	s->fs_group = json_get_i64(o, "fs_group", -1);
 	s->kube = json_dup_str(o, "kube");
 	return volumes_from_json(o, s, err);

@@ -15,6 +15,7 @@
 #include "base/strv.h"
 #include "base/xalloc.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -602,6 +603,10 @@ static int check_spec(const struct pod_spec *s, struct pea_err **err)
 	if (s->share_pid && s->host_pid)
 		return pea_err_setk(err, PEA_E_INVALID, 0, "ShareProcessNamespace and HostPID cannot "
 				    "both be enabled");
+	if (s->static_ip && (strcmp(pod_spec_net_mode(s), "bridge") ||
+			     inet_pton(AF_INET, s->static_ip, &(struct in_addr){ 0 }) != 1))
+		return pea_err_setk(err, PEA_E_INVALID, 0, "static IP '%s': an IPv4 address on a "
+				    "bridge network is needed", s->static_ip);
 	return podvol_check(s, err);
 }
 

@@ -140,6 +140,7 @@ struct ctr_spec {
 	char **env_pod_ip;       /* names of variables set to the pod's first IPv4
 				  * address at start (kube status.podIP) */
 	bool run_as_non_root;    /* refuse to start when the user is uid 0 */
+	bool no_hosts;           /* keep the image's /etc/hosts (podman --no-hosts) */
 	char *kube;              /* the kube container object as JSON text (kept for
 				  * kube generate; opaque to the engine); NULL */
 };
@@ -207,6 +208,7 @@ struct pod_spec {
 	char **dns_servers, **dns_search, **dns_options;
 	char *cgroup_parent;     /* NULL = "/peapod/pod-<id>" */
 	bool host_pid, host_ipc; /* containers use the host's PID / IPC namespace */
+	char *static_ip;         /* IPv4 on the first bridge network; NULL = from IPAM */
 	char *fqdn;              /* an extra /etc/hosts name for the pod's address
 				  * (kube hostname.subdomain.ns.svc.cluster.local) */
 	struct pod_volume *volumes;

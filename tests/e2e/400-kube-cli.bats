@@ -614,3 +614,27 @@ serve() {
 	run_ctr pod exists good
 	assert_status 1
 }
+
+@test "kube play --ip gives pods their addresses in order; --no-hosts keeps the image's /etc/hosts" {
+	x=$(ctr network inspect --format '{{range .Subnets}}{{.Subnet}}{{end}}' "$NET" | cut -d. -f3)
+	{ pod_doc one; echo '---'; pod_doc two; } >"$TEST_DIR/two.yaml"
+	play --ip "10.241.$x.77" --ip "10.241.$x.78" --no-hosts "$TEST_DIR/two.yaml"
+	assert_success
+	run_ctr exec one-main ip -4 addr show eth0
+	assert_output_contains "10.241.$x.77/24"
+	run_ctr exec two-main ip -4 addr show eth0
+	assert_output_contains "10.241.$x.78/24"
+	# the image's own /etc/hosts, not the pod's (which names the pod)
+	run_ctr exec one-main cat /etc/hosts
+	assert_output_not_contains "one"
+	run_ctr kube down "$TEST_DIR/two.yaml"
+	assert_success
+
+	# an address outside the network: nothing is left behind
+	play --ip 192.0.2.10 "$TEST_DIR/two.yaml"
+	assert_status 125
+	assert_no_pods
+	play --ip not-an-ip "$TEST_DIR/two.yaml"
+	assert_status 125
+	assert_stderr_contains "--ip 'not-an-ip': not an IPv4 address"
+}
