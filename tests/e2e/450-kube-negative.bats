@@ -3,9 +3,9 @@
 # with exit 125 and its exact error line "FILE:LINE:COL: PATH: MESSAGE"
 # (Kubernetes' API server wording where it has one), and nothing is
 # created: no pod, container, volume, network, mount or netns.  Manifests
-# that are valid YAML but cannot run here (a bad capability, a hostPort
-# taken by the file's own first pod) fail at create or start and roll
-# back everything.  The pods would use a network of the test's own
+# that are valid but cannot run here (a bad capability, a hostPort that a
+# pod of an earlier play publishes) fail at create or start and roll back
+# everything.  The pods would use a network of the test's own
 # (10.245.<random>.0/24).
 
 load helpers
@@ -41,6 +41,7 @@ NEG=(
 	missing-configmap.yaml 'missing-configmap.yaml:22:7: spec.containers[0].env[1].valueFrom.configMapKeyRef: configmap "absent" not found'
 	missing-configmap-volume.yaml 'missing-configmap-volume.yaml:13:5: spec.volumes[0].configMap: configmap "absent" not found'
 	missing-secret-key.yaml 'missing-secret-key.yaml:17:7: spec.containers[0].env[0].valueFrom.secretKeyRef: key "password" not found in secret "creds"'
+	hostport-conflict.yaml 'hostport-conflict.yaml:24:5: spec.containers[0].ports[0].hostPort: host port 38080/TCP is already taken by pod "port-one": a node runs only one pod per host port'
 	nonroot-uid0.yaml 'nonroot-uid0.yaml:11:5: spec.containers[0].securityContext.runAsUser: runAsUser 0 breaks the runAsNonRoot policy'
 	second-doc-bad.yaml 'second-doc-bad.yaml:37:22: spec.containers[0].ports[0].containerPort: invalid value 0: must be between 1 and 65535, inclusive'
 )
@@ -74,7 +75,7 @@ play_negative() {
 	done
 	# every file of the directory is in the table (the two below excepted)
 	for f in *.yaml; do
-		case " ${NEG[*]} bad-capability.yaml hostport-conflict.yaml " in
+		case " ${NEG[*]} bad-capability.yaml hostport-taken.yaml " in
 		*" $f "*) ;;
 		*) bad=$((bad + 1)); echo "# $f is in no table" >&2 ;;
 		esac
@@ -88,17 +89,16 @@ play_negative() {
 	assert_stderr_contains "BOGUS_CAP"
 }
 
-@test "kube negative: a hostPort taken by the file's own first pod: both pods rolled back" {
+@test "kube negative: a hostPort a running pod publishes: the play fails at publishing, undoes all" {
 	KPORT=$(free_tcp_port)
-	_subst <"$KDATA/negative/hostport-conflict.yaml" >"$TEST_DIR/hostport-conflict.yaml"
+	kplay "$(render ports)"
+	assert_success
+	_subst <"$KDATA/negative/hostport-taken.yaml" >"$TEST_DIR/hostport-taken.yaml"
 	cd "$TEST_DIR"
-	play_negative hostport-conflict.yaml
-	assert_stderr_contains "port $KPORT/tcp is already published"
-	# no firewall rule is left for the port
-	if command -v nft >/dev/null; then
-		run nft list ruleset
-		assert_output_not_contains "dport $KPORT "
-	fi
-	run_ctr network ls -q
-	assert_output_contains "$KNET"
+	play_negative hostport-taken.yaml
+	id=$(ctr pod inspect --format '{{.Id}}' portpod)
+	assert_stderr_contains "port $KPORT/tcp is already published by pod $id"
+	# the first pod still serves the port
+	run curl -sf --noproxy '*' -m 5 "http://127.0.0.1:$KPORT/"
+	assert_equal "$output" "hello-from-hostport"
 }
