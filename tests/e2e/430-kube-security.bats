@@ -42,6 +42,8 @@ ROWS=(
 	caps priv 'test -c /dev/loop-control && echo yes || echo no' 'yes'
 	caps priv 'grep ^Seccomp: /proc/self/status | cut -f2' '0'
 	caps priv 'grep -c " /proc/keys " /proc/mounts' '0'
+	caps priv 'grep " /sys " /proc/mounts | cut -d" " -f4 | cut -d, -f1' 'rw'
+	caps defaults 'grep " /sys " /proc/mounts | cut -d" " -f4 | cut -d, -f1' 'ro'
 	caps readonly 'touch /probe 2>/dev/null && echo rw || echo ro' 'ro'
 	caps readonly 'touch /tmp/probe 2>/dev/null && echo rw || echo ro' 'ro'
 	caps readonly 'touch /scratch/probe && echo rw' 'rw'
