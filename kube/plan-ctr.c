@@ -193,6 +193,7 @@ int kplan_container(struct kplan_pod *p, const struct kube_container *c, size_t 
 	if (kplan_container_mounts(p, c, &env, out->security.privileged, out) < 0)
 		ret = -1;
 	out->kube = kplan_json_container(c);
+	out->pod_ip_refs = env.pod_ip_refs;
 	kplan_env_release(&env);
 	kplan_pop(p->k, 1);
 	return ret;

@@ -6,8 +6,8 @@
  * the value of its last.
  *
  * status.podIP is known only when the pod has its address: such variables
- * go to ctr_spec.env_pod_ip (set at start), and a $(VAR) naming one stays as
- * written, with a warning. */
+ * go to ctr_spec.env_pod_ip (set at start), and a $(VAR) naming one becomes
+ * SPEC_POD_IP_MARK, replaced by the address at start. */
 #include "kube/plan-internal.h"
 #include "base/cleanup.h"
 #include "base/strv.h"
@@ -45,11 +45,11 @@ static void env_set(struct kplan_env *e, const char *name, const char *value, bo
 	e->values[i] = pod_ip ? NULL : xstrdup(value);
 }
 
-/* kube_expand's lookup: defined variables; NULL for the pod IP ones (and
- * noted, for the warning). */
+/* kube_expand's lookup: defined variables; the pod IP ones (value NULL)
+ * give SPEC_POD_IP_MARK, which the engine replaces at start. */
 struct lookup_arg {
 	struct kplan_env *env;
-	char *pod_ip_ref;
+	bool pod_ip_ref;
 };
 
 static const char *lookup(void *arg, const char *name)
@@ -59,8 +59,10 @@ static const char *lookup(void *arg, const char *name)
 
 	if (i < 0)
 		return NULL;
-	if (!a->env->values[i] && !a->pod_ip_ref)
-		a->pod_ip_ref = xstrdup(name);
+	if (!a->env->values[i]) {
+		a->pod_ip_ref = true;
+		return SPEC_POD_IP_MARK;
+	}
 	return a->env->values[i];
 }
 
@@ -70,11 +72,10 @@ char *kplan_expand(struct kplan_pod *p, const struct kube_pos *pos, struct kplan
 	struct lookup_arg a = { .env = env };
 	char *s = kube_expand(in, lookup, &a);
 
-	if (a.pod_ip_ref) {
-		kplan_warn(p->k, pos, "$(%s) is the pod's IP address, known only when the pod "
-			   "starts: kept as written", a.pod_ip_ref);
-		free(a.pod_ip_ref);
-	}
+	(void)p;
+	(void)pos;
+	if (a.pod_ip_ref)
+		env->pod_ip_refs = true;
 	return s;
 }
 

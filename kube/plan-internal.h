@@ -88,10 +88,11 @@ struct kplan_env {
 	char **names;
 	char **values;                  /* NULL: set at start (status.podIP) */
 	size_t n, alloc;
+	bool pod_ip_refs;               /* an expansion used SPEC_POD_IP_MARK */
 };
 
-/* kube_expand over env, with a warning at pos for a $(VAR) that names a
- * variable set only at start (the pod IP). */
+/* kube_expand over env; a $(VAR) naming a variable set only at start (the
+ * pod IP) becomes SPEC_POD_IP_MARK and sets env->pod_ip_refs. */
 char *kplan_expand(struct kplan_pod *p, const struct kube_pos *pos, struct kplan_env *env,
 		   const char *in);
 void kplan_env_release(struct kplan_env *e);

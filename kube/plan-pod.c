@@ -206,6 +206,7 @@ static int plan_dns(struct kplan_pod *p)
 	}
 	if (!d)
 		return 0;
+	pod->dns_merge = !none;
 	for (i = 0; d->nameservers && d->nameservers[i]; i++) {
 		if (!valid_ip(d->nameservers[i]) || i >= 3) {
 			kplan_idx(p->k, "dnsConfig.nameservers", i);

@@ -141,6 +141,37 @@ static char **pod_ip_env(const struct ctr_spec *s, const struct pod_join *pj)
 	return env;
 }
 
+/* SPEC_POD_IP_MARK in the process's args and env becomes the pod's address
+ * ("" without one). */
+static void replace_pod_ip(struct json_object *cfg, const char *ip)
+{
+	static const char *const keys[] = { "args", "env" };
+	struct json_object *proc, *arr;
+
+	if (!json_object_object_get_ex(cfg, "process", &proc))
+		return;
+	for (size_t k = 0; k < 2; k++) {
+		if (!json_object_object_get_ex(proc, keys[k], &arr))
+			continue;
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			const char *s = json_object_get_string(json_object_array_get_idx(arr, i));
+			struct strbuf sb = STRBUF_INIT;
+			const char *m;
+
+			if (!s || !strstr(s, SPEC_POD_IP_MARK))
+				continue;
+			while ((m = strstr(s, SPEC_POD_IP_MARK))) {
+				strbuf_add(&sb, s, (size_t)(m - s));
+				strbuf_addstr(&sb, ip ? ip : "");
+				s = m + strlen(SPEC_POD_IP_MARK);
+			}
+			strbuf_addstr(&sb, s);
+			json_object_array_put_idx(arr, i, json_object_new_string(sb.buf));
+			strbuf_release(&sb);
+		}
+	}
+}
+
 static int write_bundle(struct pea_ctx *ctx, const struct ctr_info *ci, const char *rootfs,
 			const struct pod_join *pj, struct pea_err **err)
 {
@@ -189,6 +220,8 @@ static int write_bundle(struct pea_ctx *ctx, const struct ctr_info *ci, const ch
 	}
 	if (!(cfg = oci_spec_build(&in, err)))
 		return -1;
+	if (s->pod_ip_refs)
+		replace_pod_ip(cfg, pj ? pj->ip : NULL);
 	return oci_spec_write(ci->bundle, cfg, err);
 }
 

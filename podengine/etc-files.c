@@ -135,6 +135,54 @@ static void add_line(struct strbuf *sb, const char *key, char *const *words)
 	strbuf_addch(sb, '\n');
 }
 
+static void replace_resolv(struct resolv *r, const struct etc_files_in *in)
+{
+	if (in->dns_servers) {
+		strv_free(r->servers);
+		r->servers = strv_dup(in->dns_servers);
+	}
+	if (in->dns_search) {
+		strv_free(r->search);
+		r->search = NULL;
+		for (char *const *s = in->dns_search; *s; s++)
+			if (strcmp(*s, "."))
+				strv_push(&r->search, *s);
+	}
+	if (in->dns_options) {
+		strv_free(r->options);
+		r->options = strv_dup(in->dns_options);
+	}
+}
+
+/* "ndots:5" and "ndots" share the name "ndots". */
+static bool same_option(const char *a, const char *b)
+{
+	size_t la = strcspn(a, ":"), lb = strcspn(b, ":");
+
+	return la == lb && !strncmp(a, b, la);
+}
+
+/* The kubelet's merge of dnsConfig into the node's resolv.conf. */
+static void merge_resolv(struct resolv *r, const struct etc_files_in *in)
+{
+	for (char *const *s = in->dns_servers; s && *s; s++)
+		if (strv_find(r->servers, *s) < 0)
+			strv_push(&r->servers, *s);
+	for (char *const *s = in->dns_search; s && *s; s++)
+		if (strcmp(*s, ".") && strv_find(r->search, *s) < 0)
+			strv_push(&r->search, *s);
+	for (char *const *o = in->dns_options; o && *o; o++) {
+		char **old = r->options;
+
+		r->options = NULL;
+		for (char **p = old; p && *p; p++)
+			if (!same_option(*p, *o))
+				strv_push(&r->options, *p);
+		strv_free(old);
+		strv_push(&r->options, *o);
+	}
+}
+
 char *etc_files_resolv(const struct etc_files_in *in, struct pea_err **err)
 {
 	const char *path = in->host_resolv ? in->host_resolv : "/etc/resolv.conf";
@@ -149,21 +197,10 @@ char *etc_files_resolv(const struct etc_files_in *in, struct pea_err **err)
 	if (host_net && !in->dns_servers && !in->dns_search && !in->dns_options)
 		return strbuf_detach(&host, NULL);
 	parse_resolv(host.buf, &r, host_net);
-	if (in->dns_servers) {
-		strv_free(r.servers);
-		r.servers = strv_dup(in->dns_servers);
-	}
-	if (in->dns_search) {
-		strv_free(r.search);
-		r.search = NULL;
-		for (char *const *s = in->dns_search; *s; s++)
-			if (strcmp(*s, "."))
-				strv_push(&r.search, *s);
-	}
-	if (in->dns_options) {
-		strv_free(r.options);
-		r.options = strv_dup(in->dns_options);
-	}
+	if (in->dns_merge)
+		merge_resolv(&r, in);
+	else
+		replace_resolv(&r, in);
 	add_line(&sb, "search", r.search);
 	for (char **s = r.servers; s && *s; s++)
 		strbuf_addf(&sb, "nameserver %s\n", *s);

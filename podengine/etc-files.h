@@ -22,6 +22,9 @@ struct etc_files_in {
 	char *const *dns_servers;  /* replace the host's nameservers */
 	char *const *dns_search;   /* replace search domains ("." = none) */
 	char *const *dns_options;  /* replace options */
+	bool dns_merge;            /* add the dns_* to the host's instead (kube dnsConfig):
+				    * servers and searches appended without duplicates,
+				    * options replacing the host's of the same name */
 	const char *host_resolv;   /* NULL = /etc/resolv.conf (test hook) */
 	const char *host_hosts;    /* NULL = /etc/hosts; read for ETC_NET_HOST only */
 };

@@ -206,6 +206,8 @@ struct json_object *pod_spec_to_json(const struct pod_spec *s)
 		json_put_bool(o, "host_ipc", true);
 	json_put_str(o, "fqdn", s->fqdn);
 	json_put_str(o, "static_ip", s->static_ip);
+	if (s->dns_merge)
+		json_put_bool(o, "dns_merge", true);
 	if (s->n_volumes)
 		json_object_object_add(o, "volumes", volumes_json(s));
 	/* 0 is a group too: only -1 (none) is left out */
@@ -353,6 +355,7 @@ int pod_spec_from_json(struct json_object *o, struct pod_spec *s, struct pea_err
 	s->host_ipc = json_get_bool(o, "host_ipc", false);
 	s->fqdn = json_dup_str(o, "fqdn");
 	s->static_ip = json_dup_str(o, "static_ip");
+	s->dns_merge = json_get_bool(o, "dns_merge", false);
 	s->fs_group = json_get_i64(o, "fs_group", -1);
 	s->kube = json_dup_str(o, "kube");
 	return volumes_from_json(o, s, err);

@@ -399,6 +399,7 @@ int pod_write_etc(struct pea_ctx *ctx, const struct pod_info *pi, struct pea_err
 		.bundle = pi->dir, .ip = pi->ip, .net = etc_mode(&pi->spec),
 		.add_hosts = pi->spec.add_hosts, .dns_servers = pi->spec.dns_servers,
 		.dns_search = pi->spec.dns_search, .dns_options = pi->spec.dns_options,
+		.dns_merge = pi->spec.dns_merge,
 	};
 
 	/* "<ip> [<fqdn>] <hostname> <pod name> <container names...>" */

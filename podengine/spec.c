@@ -216,6 +216,8 @@ struct json_object *ctr_spec_to_json(const struct ctr_spec *s)
 		json_put_bool(o, "run_as_non_root", true);
 	if (s->no_hosts)
 		json_put_bool(o, "no_hosts", true);
+	if (s->pod_ip_refs)
+		json_put_bool(o, "pod_ip_refs", true);
 	json_put_str(o, "kube", s->kube);
 	return o;
 }
@@ -323,6 +325,7 @@ static int kube_fields_from_json(struct json_object *o, struct ctr_spec *s,
 	s->env_pod_ip = json_dup_strv(o, "env_pod_ip");
 	s->run_as_non_root = json_get_bool(o, "run_as_non_root", false);
 	s->no_hosts = json_get_bool(o, "no_hosts", false);
+	s->pod_ip_refs = json_get_bool(o, "pod_ip_refs", false);
 	s->kube = json_dup_str(o, "kube");
 	return 0;
 }

@@ -42,6 +42,11 @@ struct mount_spec {
 			       * checked (or created) at start, as the kubelet does */
 };
 
+/* Stands for the pod's IPv4 address in env values and arguments until the
+ * container starts (kube: "$(POD_IP)" where POD_IP is a status.podIP
+ * variable).  Control characters: no YAML author writes this by accident. */
+#define SPEC_POD_IP_MARK "\x1epeapod-pod-ip\x1e"
+
 /* Image pull policy (podman --pull; kube imagePullPolicy). */
 enum pull_policy {
 	PULL_MISSING = 0,    /* IfNotPresent */
@@ -139,6 +144,8 @@ struct ctr_spec {
 	enum pull_policy pull;   /* how kube play got the image (kept for generate) */
 	char **env_pod_ip;       /* names of variables set to the pod's first IPv4
 				  * address at start (kube status.podIP) */
+	bool pod_ip_refs;        /* env values, entrypoint or cmd hold SPEC_POD_IP_MARK
+				  * (a $(VAR) of such a variable), replaced at start */
 	bool run_as_non_root;    /* refuse to start when the user is uid 0 */
 	bool no_hosts;           /* keep the image's /etc/hosts (podman --no-hosts) */
 	char *kube;              /* the kube container object as JSON text (kept for
@@ -208,6 +215,8 @@ struct pod_spec {
 	char **dns_servers, **dns_search, **dns_options;
 	char *cgroup_parent;     /* NULL = "/peapod/pod-<id>" */
 	bool host_pid, host_ipc; /* containers use the host's PID / IPC namespace */
+	bool dns_merge;          /* dns_* are added to the host's resolv.conf (kube
+				  * dnsConfig) instead of replacing its lines */
 	char *static_ip;         /* IPv4 on the first bridge network; NULL = from IPAM */
 	char *fqdn;              /* an extra /etc/hosts name for the pod's address
 				  * (kube hostname.subdomain.ns.svc.cluster.local) */

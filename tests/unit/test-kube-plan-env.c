@@ -145,14 +145,14 @@ TEST(field_refs)
 	{
 		char *want = xasprintf("NAME=web;NS=default;UID=%s;APP=shop;MISSING=;OWNER=ann;"
 				       "NODE=node1;SA=default;HOST=192.0.2.10;"
-				       "USE=http://$(POD_IP):80/web", uid1);
+				       "USE=http://" SPEC_POD_IP_MARK ":80/web", uid1);
 
 		CHECK_ENV(&plan.pods[0].ctrs[0], want);
 		free(want);
 	}
 	CHECK_STRV(plan.pods[0].ctrs[0].env_pod_ip, "[POD_IP][IPS]");
-	CHECK_WARN("app.yaml:30:9: spec.containers[0].env[11].value: $(POD_IP) is the pod's IP "
-		   "address, known only when the pod starts: kept as written");
+	/* $(POD_IP) is replaced with the address when the container starts */
+	CHECK(plan.pods[0].ctrs[0].pod_ip_refs);
 	/* stable, and different for another pod */
 	BUILD_OK();
 	CHECK(!strcmp(plan.pods[0].ctrs[0].env[2] + 4, uid1));

@@ -522,6 +522,23 @@ TEST(etc_hosts_and_resolv)
 	t = etc_files_resolv(&in, &err);
 	CHECK_STR(t, "search example.com corp\nnameserver 10.0.0.2\noptions edns0 trust-ad\n");
 	free(t);
+	{
+		/* kube dnsConfig under ClusterFirst: added to the host's lines */
+		char *ns2[] = { "10.0.0.2", "192.0.2.7", NULL };
+		char *se2[] = { "corp", "svc.local", NULL };
+		char *op2[] = { "ndots:2", "edns0", NULL };
+
+		in.dns_merge = true;
+		in.dns_servers = ns2;
+		in.dns_search = se2;
+		in.dns_options = op2;
+		t = etc_files_resolv(&in, &err);
+		CHECK_STR(t, "search example.com corp svc.local\nnameserver 10.0.0.2\n"
+			     "nameserver 192.0.2.7\noptions trust-ad ndots:2 edns0\n");
+		free(t);
+		in.dns_merge = false;
+		in.dns_servers = in.dns_search = in.dns_options = NULL;
+	}
 	in.net = ETC_NET_HOST;
 	t = etc_files_resolv(&in, &err);
 	CHECK_STR(t, host);
