@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "podengine/caps.h"
 #include "podengine/oci-spec.h"
+#include "podengine/host-devices.h"
 #include "podengine/seccomp.h"
 #include "podengine/user.h"
 
@@ -492,7 +493,14 @@ static struct json_object *build_mounts(const struct oci_spec_in *in, struct pea
 	else
 		add_default(arr, s, "/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k");
 	add_default(arr, s, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
-	add_default(arr, s, "/sys", "sysfs", "sysfs", priv ? "nosuid,noexec,nodev,rw" : "nosuid,noexec,nodev,ro");
+	if (priv && in->netns_path && in->netns_path[0] == '/')
+		/* runc turns sysfs into a read-only rbind of the host's /sys when
+		 * the container joins a netns it did not create (a pod's): a
+		 * privileged container asks for that rbind read-write itself */
+		add_default(arr, s, "/sys", "bind", "/sys", "rbind,nosuid,noexec,nodev,rw");
+	else
+		add_default(arr, s, "/sys", "sysfs", "sysfs",
+			    priv ? "nosuid,noexec,nodev,rw" : "nosuid,noexec,nodev,ro");
 	add_default(arr, s, "/sys/fs/cgroup", "cgroup", "cgroup",
 		    priv ? "nosuid,noexec,nodev,relatime,rw" : "nosuid,noexec,nodev,relatime,ro");
 	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
@@ -672,6 +680,8 @@ static int build_linux(struct json_object *spec, const struct oci_spec_in *in,
 		jset(lx, "readonlyPaths", json_strv_new((char *const *)readonly_paths));
 	}
 	jset(lx, "resources", build_resources(in));
+	if (sec->privileged)
+		jset(lx, "devices", host_devices_json(in->dev_dir ? in->dev_dir : "/dev"));
 	jset_str(lx, "cgroupsPath", cg);
 	if (root_propagation(in->spec))
 		jset_str(lx, "rootfsPropagation", root_propagation(in->spec));

@@ -21,6 +21,8 @@
 struct oci_spec_in {
 	const char *id;
 	const struct ctr_spec *spec;            /* podengine/spec.h */
+	const char *dev_dir;                    /* privileged: the host's devices from here;
+						 * NULL = "/dev" (tests point elsewhere) */
 	struct json_object *image_config;       /* the image config's "config" object (Env, Entrypoint, Cmd, WorkingDir, User, StopSignal...), may be NULL */
 	const char *rootfs;                      /* merged rootfs path (absolute); also used to read /etc/passwd and /etc/group */
 	const char *bundle;                      /* where hosts/resolv.conf/hostname live */
