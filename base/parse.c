@@ -93,3 +93,19 @@ int parse_bool(const char *s, int *out, const char *what, struct pea_err **err)
 	return pea_err_setk(err, PEA_E_INVALID, 0, "%s: '%s' is not a boolean", what,
 			    s ? s : "");
 }
+
+bool parse_name_ok(const char *s, size_t max)
+{
+	const char *p;
+
+	if (!s || !*s)
+		return false;
+	for (p = s; *p; p++) {
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9');
+
+		if (!alnum && (p == s || (*p != '_' && *p != '.' && *p != '-')))
+			return false;
+	}
+	return !max || (size_t)(p - s) <= max;
+}

@@ -4,6 +4,8 @@
 #ifndef PEA_PARSE_H
 #define PEA_PARSE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "base/err.h"
 
@@ -13,6 +15,9 @@ int parse_int(const char *s, int min, int max, int *out, const char *what,
 	      struct pea_err **err);
 /* Sizes like 64m, 1g, 512k, 100 (bytes); binary multiples as podman. */
 int parse_size(const char *s, int64_t *out, const char *what, struct pea_err **err);
+/* podman's rule for container, pod and volume names:
+ * [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most max characters (0: no limit). */
+bool parse_name_ok(const char *s, size_t max);
 /* true/false, yes/no, 1/0, on/off. */
 int parse_bool(const char *s, int *out, const char *what, struct pea_err **err);
 

@@ -432,18 +432,6 @@ int ctr_sync(struct pea_ctx *ctx, struct ctr_info *ci, struct pea_err **err)
 
 /* ---- create ----------------------------------------------------------- */
 
-static bool valid_name(const char *s)
-{
-	const char *p;
-
-	if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-		return false;
-	for (p = s + 1; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
-			return false;
-	return p - s <= 253;
-}
 
 static int random_bytes(unsigned char *buf, size_t n, struct pea_err **err)
 {
@@ -676,7 +664,7 @@ char *ctr_create(struct pea_ctx *ctx, const struct ctr_spec *spec, struct pea_er
 	cleanup_free char *runtime = NULL;
 	char *id = NULL;
 
-	if (spec->name && !valid_name(spec->name)) {
+	if (spec->name && !parse_name_ok(spec->name, 253)) {
 		pea_err_setk(err, PEA_E_INVALID, 0, "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
 			     "invalid argument \"%s\"", spec->name);
 		return NULL;

@@ -3,6 +3,7 @@
 #include "podengine/storage.h"
 #include "base/cleanup.h"
 #include "base/io.h"
+#include "base/parse.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
@@ -21,18 +22,6 @@
 
 /* ---- checks ------------------------------------------------------------- */
 
-static bool valid_name(const char *s)
-{
-	const char *p;
-
-	if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-		return false;
-	for (p = s + 1; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
-			return false;
-	return p - s <= 253;
-}
 
 /* Relative, '/'-separated, no empty, "." or ".." parts. */
 static bool valid_file_path(const char *path)
@@ -84,7 +73,7 @@ int podvol_check(const struct pod_spec *s, struct pea_err **err)
 	for (i = 0; i < s->n_volumes; i++) {
 		const struct pod_volume *v = &s->volumes[i];
 
-		if (!valid_name(v->name))
+		if (!parse_name_ok(v->name, 253))
 			return pea_err_setk(err, PEA_E_INVALID, 0, "invalid volume name '%s': must "
 					    "match [a-zA-Z0-9][a-zA-Z0-9_.-]*", v->name ? v->name : "");
 		for (j = 0; j < i; j++)

@@ -11,6 +11,7 @@
 #include "base/io.h"
 #include "base/json.h"
 #include "base/lockfile.h"
+#include "base/parse.h"
 #include "base/strbuf.h"
 #include "base/strv.h"
 #include "base/xalloc.h"
@@ -490,18 +491,6 @@ int pod_ctr_prepare(struct pea_ctx *ctx, struct ctr_spec *s, struct pea_err **er
 
 /* ---- create ----------------------------------------------------------- */
 
-static bool valid_name(const char *s)
-{
-	const char *p;
-
-	if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-		return false;
-	for (p = s + 1; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
-			return false;
-	return p - s <= 253;
-}
 
 static char *random_hex(size_t bytes, struct pea_err **err)
 {
@@ -590,7 +579,7 @@ static int delete_row(struct pea_ctx *ctx, const char *id, struct pea_err **err)
 
 static int check_spec(const struct pod_spec *s, struct pea_err **err)
 {
-	if (s->name && !valid_name(s->name))
+	if (s->name && !parse_name_ok(s->name, 253))
 		return pea_err_setk(err, PEA_E_INVALID, 0, "names must match "
 				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument \"%s\"", s->name);
 	if (!s->infra && s->n_ports)

@@ -401,20 +401,6 @@ static bool is_bind_source(const char *s)
 	return s[0] == '/' || s[0] == '.';
 }
 
-/* Podman's volume name rule: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
-static bool valid_volume_name(const char *s)
-{
-	const char *p;
-
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-		return false;
-	for (p = s + 1; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
-			return false;
-	return true;
-}
-
 static int check_destination(const char *dst, const char *arg, struct pea_err **err)
 {
 	if (!dst || dst[0] != '/')
@@ -466,7 +452,7 @@ int spec_parse_volume(const char *arg, struct mount_spec *out, struct pea_err **
 			goto fail;
 	} else {
 		m.kind = is_bind_source(f[0]) ? MOUNT_BIND : MOUNT_VOLUME;
-		if (m.kind == MOUNT_VOLUME && !valid_volume_name(f[0])) {
+		if (m.kind == MOUNT_VOLUME && !parse_name_ok(f[0], 0)) {
 			pea_err_setk(err, PEA_E_INVALID, 0, "invalid volume name '%s': must match "
 				     "[a-zA-Z0-9][a-zA-Z0-9_.-]*", f[0]);
 			goto fail;
@@ -571,7 +557,7 @@ int spec_parse_mount(const char *arg, struct mount_spec *out, struct pea_err **e
 		pea_err_setk(err, PEA_E_INVALID, 0, "mount '%s': bind mounts need a source", arg);
 		goto fail;
 	} else if (m.kind == MOUNT_VOLUME && m.source && *m.source &&
-		   !valid_volume_name(m.source)) {
+		   !parse_name_ok(m.source, 0)) {
 		pea_err_setk(err, PEA_E_INVALID, 0, "invalid volume name '%s'", m.source);
 		goto fail;
 	}

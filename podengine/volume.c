@@ -6,6 +6,7 @@
 #include "base/json.h"
 #include "base/strbuf.h"
 #include "base/strv.h"
+#include "base/parse.h"
 #include "base/xalloc.h"
 #include "podengine/state.h"
 #include "podengine/storage.h"
@@ -47,18 +48,7 @@ void vol_info_list_free(struct vol_info *list, size_t n)
 
 bool vol_name_valid(const char *name)
 {
-	const char *p;
-
-	if (!name || !*name || strlen(name) > VOL_NAME_MAX)
-		return false;
-	for (p = name; *p; p++) {
-		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			     (*p >= '0' && *p <= '9');
-
-		if (!alnum && (p == name || (*p != '_' && *p != '.' && *p != '-')))
-			return false;
-	}
-	return true;
+	return parse_name_ok(name, VOL_NAME_MAX);
 }
 
 static int check_name(const char *name, struct pea_err **err)

@@ -67,6 +67,19 @@ TEST(parse_numbers_with_ranges)
 	CHECK_INT(s, 1LL << 30);
 }
 
+TEST(parse_names_as_podman)
+{
+	CHECK(parse_name_ok("web-1_a.b", 0));
+	CHECK(parse_name_ok("A", 1));
+	CHECK(!parse_name_ok("ab", 1));
+	CHECK(!parse_name_ok("", 0));
+	CHECK(!parse_name_ok(NULL, 0));
+	CHECK(!parse_name_ok("-web", 0));
+	CHECK(!parse_name_ok(".web", 0));
+	CHECK(!parse_name_ok("we b", 0));
+	CHECK(!parse_name_ok("we/b", 0));
+}
+
 TEST(path_join_normalises_slashes)
 {
 	char *p = path_join("/a/", "/b");
@@ -84,6 +97,7 @@ int main(void)
 	RUN(strbuf_json_escape);
 	RUN(err_wrap_prefixes_context);
 	RUN(parse_numbers_with_ranges);
+	RUN(parse_names_as_podman);
 	RUN(path_join_normalises_slashes);
 	return tap_done();
 }
