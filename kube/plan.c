@@ -3,10 +3,11 @@
  * ConfigMaps and Secrets are looked up; other kinds are listed as skipped.
  *
  * Pods per object: a Pod one; a Deployment `replicas` (0: none); a
- * DaemonSet one (this machine is the only node); a Job `completions`, all
- * started at once (parallelism is not enforced: a warning), each retried in
- * place up to backoffLimit times with restartPolicy OnFailure (a cluster
- * would make new pods instead).
+ * DaemonSet one (this machine is the only node); a Job `completions`, marked
+ * with the Job's name and parallelism (kube play starts that many, each
+ * finished pod starts the next: podengine/pod-job.c), each retried in place
+ * up to backoffLimit times with restartPolicy OnFailure (a cluster would
+ * make new pods instead).
  *
  * This file walks the objects, names the pods of workloads, refuses a pod
  * name made twice, and carries the messages; the pod itself is
@@ -231,6 +232,7 @@ struct workload {
 	int32_t n;                      /* pods to make */
 	bool job;
 	int32_t backoff_limit;
+	int32_t parallelism;
 };
 
 static void plan_pods(struct kplan *k, const struct workload *w)
@@ -271,6 +273,10 @@ static void plan_pods(struct kplan *k, const struct workload *w)
 			play_pod_release(pp);
 			break;
 		}
+		if (w->job) {
+			pp->pod.job = xstrdup(w->name);
+			pp->pod.job_parallelism = w->parallelism > 0 ? w->parallelism : 1;
+		}
 		out->n_pods++;
 	}
 }
@@ -278,12 +284,7 @@ static void plan_pods(struct kplan *k, const struct workload *w)
 static void warn_job(struct kplan *k, const struct kube_job *j, int32_t n)
 {
 	kplan_key(k, "spec");
-	if (j->parallelism < n) {
-		kplan_key(k, "parallelism");
-		kplan_warn(k, NULL, "not enforced yet: all %d pods of the job start at once",
-			   (int)n);
-		kplan_pop(k, 1);
-	}
+	(void)n;
 	if (j->has_active_deadline_seconds) {
 		kplan_key(k, "activeDeadlineSeconds");
 		kplan_warn(k, NULL, "not enforced yet; the job's pods run until they end");
@@ -324,6 +325,7 @@ static void plan_workload(struct kplan *k, const struct kube_object *o)
 		w.n = o->u.job.has_completions ? o->u.job.completions : 1;
 		w.job = true;
 		w.backoff_limit = o->u.job.backoff_limit;
+		w.parallelism = o->u.job.parallelism;
 		warn_job(k, &o->u.job, w.n);
 		break;
 	default:

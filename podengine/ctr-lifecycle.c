@@ -475,7 +475,11 @@ int ctr_cleanup(struct pea_ctx *ctx, const char *id, struct pea_err **err)
 		return -1;
 	}
 	rc = ctr_cleanup_locked(ctx, &ci, true, err);
-	if (rc == 1) {
+	if (rc == 0 && ci.pod_id && !ci.infra) {
+		/* a Job's pod that finished makes room for the next one */
+		close(steal_fd(lock));
+		rc = pod_job_advance(ctx, ci.pod_id, err);
+	} else if (rc == 1) {
 		/* SQLite connections must not cross fork(): close ours first,
 		 * the waiter opens its own. */
 		state_close(ctx->state);

@@ -302,7 +302,22 @@ static int create_volumes(struct pea_ctx *ctx, const struct play_volume *vols, s
 	return 0;
 }
 
-static int create_pod(struct pea_ctx *ctx, struct play_pod *pp, const struct play_opts *o,
+/* A Job's pods beyond its parallelism wait: the exit of an earlier one
+ * starts them (pod_job_advance). */
+static bool job_waits(struct play_pod *pods, size_t i)
+{
+	const char *job = pods[i].pod.job;
+	int started = 0;
+
+	if (!job)
+		return false;
+	for (size_t j = 0; j < i; j++)
+		if (pods[j].pod.job && !strcmp(pods[j].pod.job, job))
+			started++;
+	return started >= pods[i].pod.job_parallelism;
+}
+
+static int create_pod(struct pea_ctx *ctx, struct play_pod *pp, bool start,
 		      struct play_result_pod *rp, struct pea_err **err)
 {
 	size_t j;
@@ -322,7 +337,7 @@ static int create_pod(struct pea_ctx *ctx, struct play_pod *pp, const struct pla
 		strv_push(&rp->ctr_ids, cid);
 		free(cid);
 	}
-	if (!o->no_start && pod_start(ctx, rp->id, err) < 0)
+	if (start && pod_start(ctx, rp->id, err) < 0)
 		return -1;
 	return 0;
 }
@@ -370,7 +385,8 @@ int play_run(struct pea_ctx *ctx, struct play_pod *pods, size_t n_pods,
 	r.pods = xcalloc(n_pods ? n_pods : 1, sizeof(*r.pods));
 	for (i = 0; i < n_pods; i++) {
 		r.n = i + 1;
-		if (create_pod(ctx, &pods[i], opts, &r.pods[i], err) < 0) {
+		if (create_pod(ctx, &pods[i], !opts->no_start && !job_waits(pods, i), &r.pods[i],
+			       err) < 0) {
 			pea_err_wrap(err, "%s", pods[i].workload);
 			goto undo;
 		}

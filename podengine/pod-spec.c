@@ -67,6 +67,7 @@ void pod_spec_release(struct pod_spec *s)
 	free(s->cgroup_parent);
 	free(s->fqdn);
 	free(s->static_ip);
+	free(s->job);
 	for (size_t i = 0; i < s->n_volumes; i++)
 		pod_volume_release(&s->volumes[i]);
 	free(s->volumes);
@@ -208,6 +209,9 @@ struct json_object *pod_spec_to_json(const struct pod_spec *s)
 	json_put_str(o, "static_ip", s->static_ip);
 	if (s->dns_merge)
 		json_put_bool(o, "dns_merge", true);
+	json_put_str(o, "job", s->job);
+	if (s->job)
+		json_put_i64(o, "job_parallelism", s->job_parallelism);
 	if (s->n_volumes)
 		json_object_object_add(o, "volumes", volumes_json(s));
 	/* 0 is a group too: only -1 (none) is left out */
@@ -356,6 +360,8 @@ int pod_spec_from_json(struct json_object *o, struct pod_spec *s, struct pea_err
 	s->fqdn = json_dup_str(o, "fqdn");
 	s->static_ip = json_dup_str(o, "static_ip");
 	s->dns_merge = json_get_bool(o, "dns_merge", false);
+	s->job = json_dup_str(o, "job");
+	s->job_parallelism = (int)json_get_i64(o, "job_parallelism", 1);
 	s->fs_group = json_get_i64(o, "fs_group", -1);
 	s->kube = json_dup_str(o, "kube");
 	return volumes_from_json(o, s, err);

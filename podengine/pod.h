@@ -101,6 +101,11 @@ int pod_network_connect(struct pea_ctx *ctx, const char *name, const char *netwo
  * (a pod without --network is on NET_DEFAULT_NAME). */
 bool pod_uses_network(const struct pod_info *pi, const char *network);
 
+/* After a container of pod_id exited for good (no restart due): when the
+ * pod belongs to a kube Job and all its app containers have exited, stop the
+ * pod and start the Job's next pod that has not run (pod-job.c). */
+int pod_job_advance(struct pea_ctx *ctx, const char *pod_id, struct pea_err **err);
+
 /* podman's status words from the containers: "Created", "Running",
  * "Degraded", "Exited" (or "Stopped" when never run).  Static string. */
 const char *pod_status(const struct ctr_info *ctrs, size_t n);

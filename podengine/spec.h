@@ -226,6 +226,10 @@ struct pod_spec {
 				  * (setgid directories, group-readable files) */
 	char *kube;              /* the kube pod object (metadata + pod-level spec) as
 				  * JSON text, for generate; NULL */
+	char *job;               /* a kube Job's pods: the Job's name; NULL */
+	int job_parallelism;     /* pods of the Job that run at once (> 0 with job):
+				  * kube play starts that many, and each pod that
+				  * finishes starts the next one not yet started */
 };
 
 void pod_spec_init(struct pod_spec *s);

@@ -133,6 +133,29 @@ assert_states() {
 	assert_equal "$output" "0"
 }
 
+@test "kube workloads: a Job's pods run parallelism at a time, each finished pod starts the next" {
+	KHOST=$TEST_DIR/host
+	mkdir -p "$KHOST"
+	kplay "$(render job-parallel)"
+	assert_success
+	# the last pod waits its turn (its predecessors take >= 1 s each)
+	run_ctr pod ps --format '{{.Name}} {{.Status}}'
+	assert_output_contains "serial-pod-2 Created"
+	for _ in $(seq 1 150); do
+		[ "$(grep -c '^end' "$KHOST/log" 2>/dev/null)" = 3 ] && break
+		sleep 0.1
+	done
+	# three runs, one after the other: start, end, start, end, ...
+	run awk '{print $1}' "$KHOST/log"
+	assert_equal "$(echo $output)" "start end start end start end"
+	run_ctr wait serial-pod-2-work
+	assert_equal "$output" "0"
+	run_ctr ps -a --format '{{.Names}} {{.Status}}' --filter name=serial-pod
+	for n in 0 1 2; do
+		assert_output_contains "serial-pod-$n-work Exited (0)"
+	done
+}
+
 @test "kube workloads: kind List, its items played as documents" {
 	kplay "$KDATA/list.yaml"
 	assert_success

@@ -181,9 +181,11 @@ TEST(workload_names)
 	CHECK_INT(plan.pods[4].ctrs[0].restart, RESTART_ON_FAILURE);
 	CHECK_INT(plan.pods[4].ctrs[0].restart_max, 4);
 	CHECK_STRV(plan.skipped, "[Service/front]");
-	CHECK_WARN("app.yaml:40: spec.parallelism: not enforced yet: all 2 pods of the job "
-		   "start at once");
-	CHECK_INT(strv_len(warns), 1);
+	/* parallelism 1 of 2: the pods carry the Job, the engine paces them */
+	CHECK_STR(plan.pods[4].pod.job, "batch");
+	CHECK_INT(plan.pods[5].pod.job_parallelism, 1);
+	CHECK(plan.pods[0].pod.job == NULL);
+	CHECK_INT(strv_len(warns), 0);
 
 	/* backoffLimit 0: no retry at all */
 	j->u.job.backoff_limit = 0;
