@@ -28,6 +28,7 @@ struct cli_cmd {
 /* Tables defined in each command-group file. */
 extern const struct cli_cmd cli_container_cmds[];
 extern const struct cli_cmd cli_container_top_cmds[];
+extern const struct cli_cmd cli_healthcheck_cmds[];
 extern const struct cli_cmd cli_image_cmds[];
 extern const struct cli_cmd cli_image_top_cmds[];
 extern const struct cli_cmd cli_kube_cmds[];

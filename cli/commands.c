@@ -17,6 +17,7 @@ static const char info_help[] =
 const struct cli_cmd cli_top_cmds[] = {
 	{ "container", "manage containers", NULL, NULL, cli_container_cmds, false },
 	{ "", NULL, NULL, NULL, cli_container_top_cmds, true },
+	{ "healthcheck", "run container probes", NULL, NULL, cli_healthcheck_cmds, false },
 	{ "image", "manage images", NULL, NULL, cli_image_cmds, false },
 	{ "", NULL, NULL, NULL, cli_image_top_cmds, true },
 	{ "", NULL, NULL, NULL, cli_login_cmds, true },

@@ -95,9 +95,11 @@ static int matches(const struct ctr_info *ci, char *const *filters, bool *ok,
 	return 0;
 }
 
-static char *status_text(const struct ctr_info *ci, int64_t now)
+static char *status_text(struct json_object *ps, const struct ctr_info *ci, int64_t now)
 {
 	cleanup_free char *ago = NULL;
+	struct json_object *h = NULL;
+	const char *health;
 	size_t l;
 
 	switch (ci->state) {
@@ -106,7 +108,10 @@ static char *status_text(const struct ctr_info *ci, int64_t now)
 		l = strlen(ago);
 		if (l > 4 && !strcmp(ago + l - 4, " ago"))
 			ago[l - 4] = 0;
-		return xasprintf("Up %s", ago);
+		json_object_object_get_ex(ps, "Health", &h);
+		health = h ? json_object_get_string(h) : "";
+		/* podman: "Up 5 seconds (healthy)" */
+		return *health ? xasprintf("Up %s (%s)", ago, health) : xasprintf("Up %s", ago);
 	case CTR_EXITED:
 		ago = fmt_human_ago(ci->finished_at / 1000000000LL, now);
 		return xasprintf("Exited (%d) %s", ci->exit_code, ago);
@@ -154,7 +159,7 @@ static void print_table(struct pea_ctx *ctx, struct ctr_info *list, size_t n, bo
 		cleanup_free char *id = xstrndup(list[i].id, notrunc ? 64 : 12);
 		cleanup_free char *cmd = command_text(ps, notrunc);
 		cleanup_free char *created = fmt_human_ago(list[i].created / 1000000000LL, now);
-		cleanup_free char *status = status_text(&list[i], now);
+		cleanup_free char *status = status_text(ps, &list[i], now);
 
 		fmt_table_row(t, id, list[i].image_name ? list[i].image_name : "", cmd, created,
 			      status, "", list[i].name, NULL);

@@ -8,6 +8,7 @@
  *   attach.c   the attach socket (SOCK_SEQPACKET)
  *   exit.c     exit code file, OOM note, exit command
  *   runtime.c  spawning `<runtime> create`
+ *   probe.c    liveness, readiness and startup probes (--probes FILE)
  *
  * Setup (option parsing up to the sync-fd report) may bail out; after the
  * report conmon must keep running until the container has exited and its
@@ -107,5 +108,22 @@ char *conmon_exit_oom_probe_path(pid_t pid);
 bool conmon_exit_oom_killed(const char *probe_path);
 /* Run argv (argv[0] is the path) with stdio on /dev/null and wait for it. */
 int conmon_exit_command(char *const *argv, struct pea_err **err);
+
+/* ---- probe.c: Kubernetes probes ----------------------------------- */
+
+struct conmon_probes;
+/* Read the probe file peapod wrote (podengine/ctr-probe.c) and register
+ * the probes' timers with the loop (nothing runs before _start); results
+ * go to state_path.  NULL with *err when the file is unusable. */
+struct conmon_probes *conmon_probes_new(struct conmon_loop *loop, const char *file,
+					const char *state_path, struct pea_err **err);
+/* The container runs as ctr: schedule the first attempts. */
+void conmon_probes_start(struct conmon_probes *ps, pid_t ctr);
+/* A child was reaped: true when it was a probe attempt (or preStop). */
+bool conmon_probes_reaped(struct conmon_probes *ps, pid_t pid, int status);
+/* The container is gone: stop probing, write the final state. */
+void conmon_probes_container_exited(struct conmon_probes *ps);
+/* Kills attempts still running; NULL is fine. */
+void conmon_probes_free(struct conmon_probes *ps);
 
 #endif

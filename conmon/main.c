@@ -2,6 +2,7 @@
  *
  *   peapod-conmon --cid ID --runtime PATH --bundle DIR --pidfile FILE
  *                 --log-path FILE --exit-dir DIR --socket-dir DIR [options]
+ *                 [--probes FILE --probe-state FILE]
  *
  * The process daemonizes (double fork, setsid, stdio on /dev/null), becomes
  * a child subreaper, runs `<runtime> create` with the container's stdio on
@@ -48,6 +49,7 @@ struct conmon {
 	/* options (strings point into argv) */
 	const char *cid, *name, *runtime, *bundle, *pidfile, *log_path;
 	const char *exit_dir, *socket_dir, *exit_command, *runtime_root;
+	const char *probes_file, *probe_state;
 	struct strv runtime_args, exit_args;
 	int64_t log_max_size;
 	bool terminal, stdin_open;
@@ -64,6 +66,7 @@ struct conmon {
 	struct conmon_loop *loop;
 	struct conmon_log *log;
 	struct conmon_attach *attach;
+	struct conmon_probes *probes;   /* NULL without --probes */
 };
 
 static void strv_push(struct strv *s, const char *x)
@@ -76,7 +79,8 @@ static void strv_push(struct strv *s, const char *x)
 enum {
 	OPT_CID = 256, OPT_NAME, OPT_RUNTIME, OPT_RUNTIME_ARG, OPT_BUNDLE, OPT_PIDFILE,
 	OPT_LOG_PATH, OPT_LOG_MAX, OPT_EXIT_DIR, OPT_SOCKET_DIR, OPT_EXIT_CMD,
-	OPT_EXIT_CMD_ARG, OPT_SYNC_FD, OPT_RUNTIME_ROOT, OPT_VERSION,
+	OPT_EXIT_CMD_ARG, OPT_SYNC_FD, OPT_RUNTIME_ROOT, OPT_VERSION, OPT_PROBES,
+	OPT_PROBE_STATE,
 };
 
 static const struct option long_opts[] = {
@@ -94,6 +98,8 @@ static const struct option long_opts[] = {
 	{ "exit-command", required_argument, NULL, OPT_EXIT_CMD },
 	{ "exit-command-arg", required_argument, NULL, OPT_EXIT_CMD_ARG },
 	{ "sync-fd", required_argument, NULL, OPT_SYNC_FD },
+	{ "probes", required_argument, NULL, OPT_PROBES },
+	{ "probe-state", required_argument, NULL, OPT_PROBE_STATE },
 	{ "terminal", no_argument, NULL, 't' },
 	{ "stdin", no_argument, NULL, 'i' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -119,6 +125,8 @@ static int parse_one(struct conmon *c, int opt, const char *arg, struct pea_err 
 	case OPT_EXIT_CMD_ARG: strv_push(&c->exit_args, arg); break;
 	case OPT_SYNC_FD:
 		return parse_int(arg, 3, 1 << 20, &c->sync_fd, "--sync-fd", err);
+	case OPT_PROBES: c->probes_file = arg; break;
+	case OPT_PROBE_STATE: c->probe_state = arg; break;
 	case 't': c->terminal = true; break;
 	case 'i': c->stdin_open = true; break;
 	default:
@@ -147,6 +155,8 @@ static int parse_options(struct conmon *c, int argc, char **argv, struct pea_err
 	missing = !c->cid ? "--cid" : !c->runtime ? "--runtime" : !c->bundle ? "--bundle" :
 		  !c->pidfile ? "--pidfile" : !c->log_path ? "--log-path" :
 		  !c->exit_dir ? "--exit-dir" : !c->socket_dir ? "--socket-dir" : NULL;
+	if (!missing && c->probes_file && !c->probe_state)
+		missing = "--probe-state";
 	if (missing)
 		return pea_err_setk(err, PEA_E_INVALID, 0, "missing option '%s'", missing);
 	if (strchr(c->cid, '/') || !strcmp(c->cid, ".") || !strcmp(c->cid, ".."))
@@ -402,6 +412,8 @@ static void reap(struct conmon *c)
 		if (pid == c->pid) {
 			c->status = status;
 			c->exited = true;
+		} else {
+			conmon_probes_reaped(c->probes, pid, status);
 		}
 	}
 }
@@ -461,7 +473,12 @@ static int setup(struct conmon *c, struct pea_err **err)
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return pea_err_set(err, errno, "become child subreaper");
-	if (setup_loop(c, err) < 0 || create_container(c, err) < 0)
+	if (setup_loop(c, err) < 0)
+		return -1;
+	if (c->probes_file &&
+	    !(c->probes = conmon_probes_new(c->loop, c->probes_file, c->probe_state, err)))
+		return -1;
+	if (create_container(c, err) < 0)
 		return -1;
 	c->attach = conmon_attach_new(c->loop, dir, c->stdin_w, err);
 	if (!c->attach)
@@ -479,6 +496,7 @@ static void finish(struct conmon *c)
 	int code = conmon_exit_code(c->status);
 	struct pea_err *err = NULL;
 
+	conmon_probes_container_exited(c->probes);
 	drain(c);
 	conmon_log_flush(c->log, NULL);
 	if (conmon_exit_write(c->exit_dir, c->cid, code, conmon_exit_oom_killed(c->oom_probe),
@@ -508,6 +526,7 @@ static void release(struct conmon *c)
 		unlink(sock);
 	}
 	conmon_attach_free(c->attach);
+	conmon_probes_free(c->probes);
 	for (i = 1; i <= 2; i++)
 		if (c->out[i] >= 0)
 			close(c->out[i]);
@@ -548,6 +567,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	report(&c, NULL);
+	if (c.probes)
+		conmon_probes_start(c.probes, c.pid);
 	/* Setup ends here: from now on conmon must not exit before the container
 	 * has exited and its exit code is written, whatever fails. */
 	reap(&c); /* the container may be gone before the loop starts */

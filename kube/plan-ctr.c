@@ -1,6 +1,6 @@
 /* One container of the plan: image and pull policy, command and args
  * against the image's, restart policy, stop, labels, and the warnings for
- * what is kept but not run yet (probes, hooks).  Environment, resources,
+ * what is kept but not run (grpc and HTTPS probes).  Environment, resources,
  * security context and mounts have files of their own. */
 #include "kube/plan-internal.h"
 #include "base/cleanup.h"
@@ -133,14 +133,30 @@ static int plan_restart(struct kplan_pod *p, const struct kube_container *c, boo
 	return 0;
 }
 
+/* peapod runs exec, httpGet (HTTP), tcpSocket and sleep handlers
+ * (podengine/ctr-probe.c, peapod-conmon); the rest is kept for generate. */
 static void warn_handler(struct kplan_pod *p, const struct kube_container *c,
-			 const char *field, const void *set, const char *what)
+			 const char *field, const struct kube_handler *h)
 {
-	if (!set)
+	const char *what = NULL;
+
+	if (!h)
+		return;
+	if (h->has_grpc)
+		what = "grpc handlers are not run yet; kept for kube generate";
+	else if (h->has_http_get && h->http_scheme && strcmp(h->http_scheme, "HTTP"))
+		what = "httpGet with scheme HTTPS is not run yet; kept for kube generate";
+	if (!what)
 		return;
 	kplan_key(p->k, field);
-	kplan_warn(p->k, &c->pos, "%s are not run yet (issue 7); kept for kube generate", what);
+	kplan_warn(p->k, &c->pos, "%s", what);
 	kplan_pop(p->k, 1);
+}
+
+static void warn_probe(struct kplan_pod *p, const struct kube_container *c,
+		       const char *field, const struct kube_probe *pr)
+{
+	warn_handler(p, c, field, pr ? &pr->handler : NULL);
 }
 
 static void plan_stop(struct kplan_pod *p, const struct kube_container *c,
@@ -152,13 +168,13 @@ static void plan_stop(struct kplan_pod *p, const struct kube_container *c,
 										   : (int)g;
 	if (c->lifecycle && c->lifecycle->stop_signal && *c->lifecycle->stop_signal)
 		out->stop_signal = xstrdup(c->lifecycle->stop_signal);
-	warn_handler(p, c, "livenessProbe", c->liveness_probe, "probes");
-	warn_handler(p, c, "readinessProbe", c->readiness_probe, "probes");
-	warn_handler(p, c, "startupProbe", c->startup_probe, "probes");
+	warn_probe(p, c, "livenessProbe", c->liveness_probe);
+	warn_probe(p, c, "readinessProbe", c->readiness_probe);
+	warn_probe(p, c, "startupProbe", c->startup_probe);
 	if (c->lifecycle) {
 		kplan_key(p->k, "lifecycle");
-		warn_handler(p, c, "postStart", c->lifecycle->post_start, "lifecycle hooks");
-		warn_handler(p, c, "preStop", c->lifecycle->pre_stop, "lifecycle hooks");
+		warn_handler(p, c, "postStart", c->lifecycle->post_start);
+		warn_handler(p, c, "preStop", c->lifecycle->pre_stop);
 		kplan_pop(p->k, 1);
 	}
 }

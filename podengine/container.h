@@ -33,6 +33,7 @@
 
 #include "base/ctx.h"
 #include "base/err.h"
+#include "base/strbuf.h"
 #include "podengine/spec.h"
 
 enum ctr_state {
@@ -109,6 +110,11 @@ int ctr_wait(struct pea_ctx *ctx, const char *name, int *exit_code, struct pea_e
  * volumes, anonymous volumes go too. */
 int ctr_remove(struct pea_ctx *ctx, const char *name, bool force, bool volumes,
 	       struct pea_err **err);
+/* `healthcheck run`: the liveness probe once (ctr-probe.c).  *healthy
+ * tells the result, msg the probe's message; -1 when the container is not
+ * running or has no liveness probe. */
+int ctr_healthcheck_run(struct pea_ctx *ctx, const char *name, bool *healthy,
+			struct strbuf *msg, struct pea_err **err);
 /* The exit command conmon runs. */
 int ctr_cleanup(struct pea_ctx *ctx, const char *id, struct pea_err **err);
 

@@ -1,6 +1,7 @@
 /* podman-shaped JSON of containers: `inspect` and `ps --format json`. */
 #include "podengine/container.h"
 #include "podengine/ctr-internal.h"
+#include "podengine/ctr-probe.h"
 #include "podengine/oci-spec.h"
 #include "podengine/pod-volume.h"
 #include "base/cleanup.h"
@@ -133,8 +134,9 @@ static char *signal_name(const char *s)
 	return abbrev ? xasprintf("SIG%s", abbrev) : xstrdup("SIGTERM");
 }
 
-static struct json_object *state_json(const struct ctr_info *ci)
+static struct json_object *state_json(struct pea_ctx *ctx, const struct ctr_info *ci)
 {
+	struct json_object *health = ctr_probe_inspect(ctx, ci);
 	struct json_object *o = json_object_new_object();
 	bool running = ci->state == CTR_RUNNING || ci->state == CTR_STOPPING;
 	cleanup_free char *started = rfc3339nano(ci->started_at);
@@ -154,6 +156,10 @@ static struct json_object *state_json(const struct ctr_info *ci)
 	json_object_object_add(o, "Error", jstr(ci->error));
 	json_object_object_add(o, "StartedAt", jstr(started));
 	json_object_object_add(o, "FinishedAt", jstr(finished));
+	/* Kubernetes' container Ready (probes: issue 7) */
+	json_object_object_add(o, "Ready", json_object_new_boolean(ctr_probe_ready(ctx, ci)));
+	if (health)
+		json_object_object_add(o, "Health", health);
 	return o;
 }
 
@@ -319,7 +325,7 @@ struct json_object *ctr_inspect_json(struct pea_ctx *ctx, const struct ctr_info 
 	json_object_object_add(o, "Created", jstr(created));
 	json_object_object_add(o, "Path", jstr(argv && argv[0] ? argv[0] : ""));
 	json_object_object_add(o, "Args", json_strv_new(argv && argv[0] ? argv + 1 : NULL));
-	json_object_object_add(o, "State", state_json(ci));
+	json_object_object_add(o, "State", state_json(ctx, ci));
 	json_object_object_add(o, "Image", jstr(ci->image_id));
 	json_object_object_add(o, "ImageName", jstr(ci->image_name));
 	json_object_object_add(o, "Rootfs", jstr(""));
@@ -375,7 +381,7 @@ static char *human_duration(int64_t secs)
 	return xasprintf("%lld years", (long long)(secs / (365 * 86400)));
 }
 
-static char *status_text(const struct ctr_info *ci, int64_t now)
+static char *status_text(const char *health, const struct ctr_info *ci, int64_t now)
 {
 	cleanup_free char *d = NULL;
 
@@ -383,7 +389,7 @@ static char *status_text(const struct ctr_info *ci, int64_t now)
 	case CTR_RUNNING:
 	case CTR_STOPPING:
 		d = human_duration((now - ci->started_at) / 1000000000LL);
-		return xasprintf("Up %s", d);
+		return *health ? xasprintf("Up %s (%s)", d, health) : xasprintf("Up %s", d);
 	case CTR_EXITED:
 		d = human_duration((now - ci->finished_at) / 1000000000LL);
 		return xasprintf("Exited (%d) %s ago", ci->exit_code, d);
@@ -404,7 +410,8 @@ struct json_object *ctr_ps_json(struct pea_ctx *ctx, const struct ctr_info *ci)
 	struct json_object *mounts = json_object_new_array();
 	cleanup_strv char **argv = oci_resolve_argv(&ci->spec, ci->image_config, NULL);
 	int64_t now = ctr_now_ns();
-	cleanup_free char *status = status_text(ci, now);
+	const char *health = ctr_probe_health(ctx, ci);
+	cleanup_free char *status = status_text(health, ci, now);
 	cleanup_free char *ago = human_duration((now - ci->created) / 1000000000LL);
 	cleanup_free char *created_at = xasprintf("%s ago", ago);
 	bool running = ci->state == CTR_RUNNING || ci->state == CTR_STOPPING;
@@ -432,6 +439,8 @@ struct json_object *ctr_ps_json(struct pea_ctx *ctx, const struct ctr_info *ci)
 	json_object_object_add(o, "PodName", jstr(""));
 	json_object_object_add(o, "Ports", json_object_new_array());
 	json_object_object_add(o, "Restarts", json_object_new_int(ci->restart_count));
+	json_object_object_add(o, "Ready", json_object_new_boolean(ctr_probe_ready(ctx, ci)));
+	json_object_object_add(o, "Health", jstr(health));
 	json_object_object_add(o, "StartedAt", json_object_new_int64(ci->started_at / 1000000000LL));
 	json_object_object_add(o, "State", jstr(ctr_state_name(ci->state)));
 	json_object_object_add(o, "Status", jstr(status));

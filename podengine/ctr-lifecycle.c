@@ -15,6 +15,7 @@
 #include "podengine/container.h"
 #include "podengine/ctr-attach.h"
 #include "podengine/ctr-internal.h"
+#include "podengine/ctr-probe.h"
 #include "podengine/ctr-runtime.h"
 #include "podengine/etc-files.h"
 #include "podengine/mount-source.h"
@@ -75,6 +76,8 @@ static int load_locked(struct pea_ctx *ctx, const char *name, struct ctr_info *c
 	ctr_info_release(&first);
 	return 0;
 }
+
+static void signal_ctr(struct pea_ctx *ctx, const struct ctr_info *ci, int sig);
 
 /* ---- start ------------------------------------------------------------ */
 
@@ -252,6 +255,35 @@ static void record_error(struct pea_ctx *ctx, struct ctr_info *ci, struct pea_er
 	ctr_save(ctx, ci, NULL);
 }
 
+/* lifecycle.postStart, right after the start (Kubernetes runs it next to
+ * the container's process).  A failure kills the container; its exit path
+ * (conmon's exit command) then applies the restart policy, so the start
+ * itself succeeded, as for the kubelet. */
+#define POST_START_TIMEOUT 120
+
+static void post_start(struct pea_ctx *ctx, struct ctr_info *ci)
+{
+	cleanup_strbuf struct strbuf msg = STRBUF_INIT;
+	struct pea_err *e = NULL;
+	int rc;
+
+	if (!ctr_probe_has(ci, "postStart"))
+		return;
+	rc = ctr_probe_hook(ci, "postStart", POST_START_TIMEOUT, &msg, &e);
+	if (rc == 0)
+		return;
+	free(ci->error);
+	if (rc < 0) {
+		ci->error = pea_err_text(e);
+		pea_err_free(e);
+	} else {
+		ci->error = xasprintf("PostStartHookError: %s", msg.len ? msg.buf : "failed");
+	}
+	log_warn(&ctx->log, "container '%s': %s", ci->name, ci->error);
+	ctr_save(ctx, ci, NULL);
+	signal_ctr(ctx, ci, SIGKILL);
+}
+
 /* Start a container whose lock the caller holds. */
 static int start_locked(struct pea_ctx *ctx, struct ctr_info *ci, struct ctr_start_opts *opts,
 			struct pea_err **err)
@@ -271,7 +303,8 @@ static int start_locked(struct pea_ctx *ctx, struct ctr_info *ci, struct ctr_sta
 	 * read-only (root.readonly) after its mount points are in place. */
 	else if (!(rootfs = store_rootfs_mount(ctx, ci->id, false, err)))
 		goto fail;
-	if (write_bundle(ctx, ci, rootfs, ci->pod_id ? &pj : NULL, err) < 0)
+	if (write_bundle(ctx, ci, rootfs, ci->pod_id ? &pj : NULL, err) < 0 ||
+	    ctr_probe_prepare(ctx, ci, ci->pod_id ? &pj : NULL, err) < 0)
 		goto fail;
 	if ((pid = ctr_conmon_spawn(ctx, ci, &conmon_pid, err)) < 0)
 		goto fail;
@@ -293,6 +326,7 @@ static int start_locked(struct pea_ctx *ctx, struct ctr_info *ci, struct ctr_sta
 	if (opts && opts->attach)
 		opts->attach_fd = steal_fd(afd);
 	pod_join_release(&pj);
+	post_start(ctx, ci);
 	return 0;
 fail:
 	pod_join_release(&pj);
@@ -536,6 +570,23 @@ static void note_exit(struct pea_ctx *ctx, const struct ctr_info *ci, int sig)
 	io_write_file_atomic(path, buf, strlen(buf), 0600, NULL);
 }
 
+/* lifecycle.preStop before the stop signal, within the grace period;
+ * returns the seconds left of it.  A failing hook does not stop the stop. */
+static int pre_stop(struct pea_ctx *ctx, const struct ctr_info *ci, int timeout)
+{
+	cleanup_strbuf struct strbuf msg = STRBUF_INIT;
+	int64_t t0 = ctr_now_ns(), used;
+
+	if (timeout <= 0 || !ctr_pid_alive(ci->pid) || !ctr_probe_has(ci, "preStop"))
+		return timeout;
+	if (ctr_probe_hook(ci, "preStop", timeout, &msg, NULL) != 0)
+		log_warn(&ctx->log, "container '%s': preStop hook failed: %s", ci->name,
+			     msg.len ? msg.buf : "error");
+	used = (ctr_now_ns() - t0) / 1000000000LL;
+	/* the kubelet gives 2 s more when the hook used the whole period */
+	return used >= timeout ? 2 : timeout - (int)used;
+}
+
 /* Stop a running container under the caller's lock; state exited after. */
 static int stop_locked(struct pea_ctx *ctx, struct ctr_info *ci, int timeout, struct pea_err **err)
 {
@@ -563,6 +614,7 @@ static int stop_locked(struct pea_ctx *ctx, struct ctr_info *ci, int timeout, st
 	ci->state = CTR_STOPPING;
 	if (ctr_save(ctx, ci, err) < 0)
 		return -1;
+	timeout = pre_stop(ctx, ci, timeout);
 	if (timeout > 0) {
 		signal_ctr(ctx, ci, sig);
 		wait_exit(ctx, ci, timeout * 1000);

@@ -1,6 +1,7 @@
 /* The OCI runtime CLI driver and peapod-conmon spawning (ctr-runtime.h). */
 #include "podengine/ctr-runtime.h"
 #include "podengine/container.h"
+#include "podengine/ctr-probe.h"
 #include "base/cleanup.h"
 #include "base/io.h"
 #include "base/json.h"
@@ -396,6 +397,8 @@ static char **conmon_argv(struct pea_ctx *ctx, const struct ctr_info *ci, const 
 	cleanup_free char *pidfile = xasprintf("%s/containers/%s/pidfile", ctx->runroot, ci->id);
 	cleanup_free char *exits = path_join(ctx->runroot, "exits");
 	cleanup_free char *sockets = path_join(ctx->runroot, "socket");
+	cleanup_free char *probes = ctr_probe_file(ci);
+	cleanup_free char *health = ctr_probe_state_file(ctx, ci->id);
 	char **argv = NULL;
 
 	strv_push(&argv, conmon);
@@ -418,6 +421,11 @@ static char **conmon_argv(struct pea_ctx *ctx, const struct ctr_info *ci, const 
 	strv_push(&argv, "--exit-command-arg");
 	strv_push(&argv, ci->id);
 	push_opt(&argv, "--sync-fd", "3");
+	if (io_exists(probes)) {
+		/* written by ctr_probe_prepare for this start */
+		push_opt(&argv, "--probes", probes);
+		push_opt(&argv, "--probe-state", health);
+	}
 	if (ci->spec.tty)
 		strv_push(&argv, "-t");
 	if (ci->spec.stdin_open)

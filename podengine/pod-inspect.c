@@ -1,5 +1,6 @@
 /* `pod inspect` and `pod ps --format json`: podman's shapes (pod.h). */
 #include "podengine/pod.h"
+#include "podengine/ctr-probe.h"
 #include "base/cleanup.h"
 #include "base/xalloc.h"
 
@@ -135,7 +136,24 @@ static struct json_object *volumes_json(const struct pod_spec *s)
 	return a;
 }
 
-static struct json_object *containers_json(const struct ctr_info *ctrs, size_t n)
+/* Kubernetes' pod Ready: every app container (sidecars included, init
+ * containers and the infra not) is running and ready. */
+static bool pod_ready(struct pea_ctx *ctx, const struct ctr_info *ctrs, size_t n)
+{
+	size_t i, apps = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ctrs[i].infra || ctrs[i].spec.role == CTR_ROLE_INIT)
+			continue;
+		apps++;
+		if (!ctr_probe_ready(ctx, &ctrs[i]))
+			return false;
+	}
+	return apps > 0;
+}
+
+static struct json_object *containers_json(struct pea_ctx *ctx, const struct ctr_info *ctrs,
+					   size_t n)
 {
 	struct json_object *a = json_object_new_array();
 	size_t i;
@@ -146,6 +164,9 @@ static struct json_object *containers_json(const struct ctr_info *ctrs, size_t n
 		json_object_object_add(c, "Id", jstr(ctrs[i].id));
 		json_object_object_add(c, "Name", jstr(ctrs[i].name));
 		json_object_object_add(c, "State", jstr(ctr_state_name(ctrs[i].state)));
+		json_object_object_add(c, "Ready", json_object_new_boolean(
+			ctr_probe_ready(ctx, &ctrs[i])));
+		json_object_object_add(c, "RestartCount", json_object_new_int(ctrs[i].restart_count));
 		json_object_array_add(a, c);
 	}
 	return a;
@@ -185,7 +206,8 @@ struct json_object *pod_inspect_json(struct pea_ctx *ctx, const struct pod_info 
 	if (pi->spec.n_volumes)
 		json_object_object_add(o, "Volumes", volumes_json(&pi->spec));
 	json_object_object_add(o, "NumContainers", json_object_new_int((int)n));
-	json_object_object_add(o, "Containers", containers_json(ctrs, n));
+	json_object_object_add(o, "Containers", containers_json(ctx, ctrs, n));
+	json_object_object_add(o, "Ready", json_object_new_boolean(pod_ready(ctx, ctrs, n)));
 	ctr_info_list_free(ctrs, n);
 	return o;
 }
@@ -211,9 +233,13 @@ struct json_object *pod_ps_json(struct pea_ctx *ctx, const struct pod_info *pi,
 		json_object_object_add(c, "Id", jstr(ctrs[i].id));
 		json_object_object_add(c, "Names", jstr(ctrs[i].name));
 		json_object_object_add(c, "Status", jstr(ctr_state_name(ctrs[i].state)));
+		json_object_object_add(c, "Ready", json_object_new_boolean(
+			ctr_probe_ready(ctx, &ctrs[i])));
+		json_object_object_add(c, "RestartCount", json_object_new_int(ctrs[i].restart_count));
 		json_object_array_add(a, c);
 	}
 	json_object_object_add(o, "Containers", a);
+	json_object_object_add(o, "Ready", json_object_new_boolean(pod_ready(ctx, ctrs, n)));
 	json_object_object_add(o, "Created", jstr(created));
 	json_object_object_add(o, "Id", jstr(pi->id));
 	json_object_object_add(o, "InfraId", jstr(pi->infra_id));

@@ -149,7 +149,8 @@ struct ctr_spec {
 	bool run_as_non_root;    /* refuse to start when the user is uid 0 */
 	bool no_hosts;           /* keep the image's /etc/hosts (podman --no-hosts) */
 	char *kube;              /* the kube container object as JSON text (kept for
-				  * kube generate; opaque to the engine); NULL */
+				  * kube generate; the engine reads only its probes
+				  * and lifecycle hooks, ctr-probe.c); NULL */
 };
 
 void ctr_spec_init(struct ctr_spec *s);

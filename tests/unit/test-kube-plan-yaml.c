@@ -451,7 +451,8 @@ TEST(newrelic_missing_secret)
 	CHECK_FILE(&plan.pods[0].pod, "newrelic-config", "config", "license=x");
 }
 
-/* pods/probe/exec-liveness.yaml and pods/lifecycle-events.yaml */
+/* pods/probe/exec-liveness.yaml and pods/lifecycle-events.yaml: run, so
+ * no warnings (issue 7) */
 TEST(probe_and_hook_warnings)
 {
 	PLAY_OK("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    test: liveness\n"
@@ -462,11 +463,7 @@ TEST(probe_and_hook_warnings)
 		"        - /tmp/healthy\n      initialDelaySeconds: 5\n      periodSeconds: 5\n"
 		"    lifecycle:\n      postStart:\n        exec:\n"
 		"          command: [\"/bin/sh\", \"-c\", \"echo hi > /usr/share/message\"]\n");
-	CHECK_INT(strv_len(warns), 2);
-	CHECK_STR(warns ? warns[0] : NULL, "app.yaml:9:5: spec.containers[0].livenessProbe: "
-		  "probes are not run yet (issue 7); kept for kube generate");
-	CHECK_STR(warns ? warns[1] : NULL, "app.yaml:9:5: spec.containers[0].lifecycle."
-		  "postStart: lifecycle hooks are not run yet (issue 7); kept for kube generate");
+	CHECK_INT(strv_len(warns), 0);
 	CHECK(strstr(plan.pods[0].ctrs[0].kube, "\"periodSeconds\":5"));
 }
 

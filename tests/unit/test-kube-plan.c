@@ -429,10 +429,13 @@ TEST(warnings)
 {
 	static char *cmd[] = { "true", NULL };
 	struct kube_probe probe = { .handler = { .exec_command = cmd }, .period_seconds = 10 };
-	struct kube_handler hook = { .exec_command = cmd };
+	struct kube_probe grpc = { .handler = { .has_grpc = true, .grpc_port = 9 },
+				   .period_seconds = 10 };
+	struct kube_handler hook = { .has_http_get = true, .http_scheme = "HTTPS",
+				     .http_port = { .set = true, .i = 443 } };
 	struct kube_lifecycle lc = { .pre_stop = &hook, .stop_signal = "SIGQUIT" };
 	struct kube_container c = { .name = "app", .image = "i:1", .liveness_probe = &probe,
-				    .readiness_probe = &probe, .lifecycle = &lc,
+				    .readiness_probe = &grpc, .lifecycle = &lc,
 				    .pos = { 5, 3 } };
 	struct kube_pod *p;
 
@@ -442,15 +445,14 @@ TEST(warnings)
 	p->spec.has_active_deadline_seconds = true;
 	p->spec.active_deadline_seconds = 60;
 	BUILD_OK();
-	CHECK_WARN("app.yaml:5:3: spec.containers[0].livenessProbe: probes are not run yet "
-		   "(issue 7); kept for kube generate");
-	CHECK_WARN("app.yaml:5:3: spec.containers[0].readinessProbe: probes are not run yet "
-		   "(issue 7); kept for kube generate");
-	CHECK_WARN("app.yaml:5:3: spec.containers[0].lifecycle.preStop: lifecycle hooks are not "
-		   "run yet (issue 7); kept for kube generate");
+	/* exec probes run (issue 7): no warning; grpc and HTTPS are kept only */
+	CHECK_WARN("app.yaml:5:3: spec.containers[0].readinessProbe: grpc handlers are not run "
+		   "yet; kept for kube generate");
+	CHECK_WARN("app.yaml:5:3: spec.containers[0].lifecycle.preStop: httpGet with scheme "
+		   "HTTPS is not run yet; kept for kube generate");
 	CHECK_WARN("app.yaml:1: spec.activeDeadlineSeconds: not enforced yet; the pod runs "
 		   "until it ends");
-	CHECK_INT(strv_len(warns), 4);
+	CHECK_INT(strv_len(warns), 3);
 	CHECK_STR(plan.pods[0].ctrs[0].stop_signal, "SIGQUIT");
 	CHECK(strstr(plan.pods[0].ctrs[0].kube, "\"livenessProbe\":{\"exec\":{\"command\":"
 						"[\"true\"]},\"initialDelaySeconds\":0"));
@@ -469,9 +471,9 @@ TEST(warnings)
 	}
 	BUILD_OK();
 	CHECK_INT(plan.n_pods, 3);
-	CHECK_INT(strv_len(warns), 3);
-	CHECK_WARN("app.yaml:5:3: spec.template.spec.containers[0].livenessProbe: probes are not "
-		   "run yet (issue 7); kept for kube generate");
+	CHECK_INT(strv_len(warns), 2);
+	CHECK_WARN("app.yaml:5:3: spec.template.spec.containers[0].readinessProbe: grpc handlers "
+		   "are not run yet; kept for kube generate");
 }
 
 TEST(missing_image)
