@@ -2,6 +2,8 @@
 # peapod-pause on its own: signals, reaping as PID 1 of a PID namespace,
 # size.  No peapod CLI involved; every test leaves no peapod-pause behind.
 
+bats_require_minimum_version 1.5.0
+
 PAUSE=${PEAPOD_PAUSE:-$BATS_TEST_DIRNAME/../../bin/peapod-pause}
 
 setup() {
