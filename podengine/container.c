@@ -3,6 +3,7 @@
 #include "podengine/ctr-internal.h"
 #include "podengine/ctr-runtime.h"
 #include "podengine/image.h"
+#include "podengine/mount-source.h"
 #include "podengine/pod.h"
 #include "podengine/runtime-probe.h"
 #include "podengine/state.h"
@@ -606,6 +607,31 @@ static int check_name_free(struct pea_ctx *ctx, const char *name, struct pea_err
 	return -1;
 }
 
+/* What only a start would otherwise find wrong with the mounts. */
+static int check_mounts(const struct ctr_spec *s, struct pea_err **err)
+{
+	static const char *const types[] = {
+		"", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket",
+		"CharDevice", "BlockDevice", NULL,
+	};
+	size_t i;
+
+	for (i = 0; i < s->n_mounts; i++) {
+		const struct mount_spec *m = &s->mounts[i];
+
+		if (m->kind == MOUNT_POD_VOLUME && (!s->pod || s->infra || !m->source))
+			return pea_err_setk(err, PEA_E_INVALID, 0, "mount '%s': a pod volume needs "
+					    "a container in a pod", m->destination);
+		if (m->host_path_type && strv_find((char *const *)types, m->host_path_type) < 0)
+			return pea_err_setk(err, PEA_E_INVALID, 0, "%s is an invalid volume type",
+					    m->host_path_type);
+		if (m->host_path_type && *m->host_path_type && m->kind != MOUNT_BIND)
+			return pea_err_setk(err, PEA_E_INVALID, 0, "mount '%s': a hostPath type "
+					    "needs a bind mount", m->destination);
+	}
+	return 0;
+}
+
 /* Everything of create after the spec is final. */
 static int create_objects(struct pea_ctx *ctx, const char *id, struct ctr_spec *s,
 			  const struct img_info *img, const char *runtime, struct pea_err **err)
@@ -674,7 +700,7 @@ char *ctr_create(struct pea_ctx *ctx, const struct ctr_spec *spec, struct pea_er
 		goto fail;
 	if (!s.name && !(s.name = new_name(err)))
 		goto fail;
-	if (check_name_free(ctx, s.name, err) < 0 ||
+	if (check_name_free(ctx, s.name, err) < 0 || check_mounts(&s, err) < 0 ||
 	    resolve_defaults(ctx, &s, id, config, &runtime, err) < 0 ||
 	    create_objects(ctx, id, &s, &img, runtime, err) < 0)
 		goto fail;
@@ -698,6 +724,7 @@ static void remove_run_files(struct pea_ctx *ctx, const char *id)
 	cleanup_free char *rundir = xasprintf("%s/containers/%s", ctx->runroot, id);
 	cleanup_free char *sock = xasprintf("%s/socket/%s", ctx->runroot, id);
 
+	mntsrc_release(ctx, id);
 	io_rm_rf(rundir, NULL);
 	io_rm_rf(sock, NULL);
 	ctr_remove_exit_file(ctx, id);

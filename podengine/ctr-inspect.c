@@ -2,6 +2,7 @@
 #include "podengine/container.h"
 #include "podengine/ctr-internal.h"
 #include "podengine/oci-spec.h"
+#include "podengine/pod-volume.h"
 #include "base/cleanup.h"
 #include "base/io.h"
 #include "base/json.h"
@@ -156,32 +157,68 @@ static struct json_object *state_json(const struct ctr_info *ci)
 	return o;
 }
 
+/* Where a mount's data is on the host (before any subPath). */
+static char *mount_source(struct pea_ctx *ctx, const struct ctr_info *ci,
+			  const struct mount_spec *m, const struct pod_info *pi)
+{
+	const struct pod_volume *v;
+
+	switch (m->kind) {
+	case MOUNT_VOLUME:
+		return xasprintf("%s/volumes/%s/_data", ctx->root, m->source);
+	case MOUNT_POD_VOLUME:
+		v = pi ? podvol_find(&pi->spec, m->source) : NULL;
+		return v ? podvol_path(ctx, ci->pod_id, v) : xstrdup("");
+	case MOUNT_BIND:
+		return xstrdup(m->source);
+	case MOUNT_TMPFS:
+		break;
+	}
+	return xstrdup("tmpfs");
+}
+
+static const char *propagation(const struct mount_spec *m)
+{
+	static const char *const modes[] = {
+		"rprivate", "private", "rshared", "shared", "rslave", "slave", NULL,
+	};
+
+	for (char **o = m->options; o && *o; o++)
+		if (strv_find((char *const *)modes, *o) >= 0)
+			return *o;
+	return m->kind == MOUNT_BIND ? "rprivate" : "";
+}
+
 static struct json_object *mounts_json(struct pea_ctx *ctx, const struct ctr_info *ci)
 {
 	struct json_object *a = json_object_new_array();
-	static const char *const types[] = { "bind", "volume", "tmpfs" };
+	static const char *const types[] = { "bind", "volume", "tmpfs", "bind" };
+	struct pod_info pi;
+	bool have_pod = ci->pod_id && pod_lookup(ctx, ci->pod_id, &pi, NULL) == 0;
 	size_t i;
 
 	for (i = 0; i < ci->spec.n_mounts; i++) {
 		const struct mount_spec *m = &ci->spec.mounts[i];
 		struct json_object *o = json_object_new_object();
-		cleanup_free char *src = m->kind == MOUNT_VOLUME ?
-			xasprintf("%s/volumes/%s/_data", ctx->root, m->source) :
-			xstrdup(m->kind == MOUNT_TMPFS ? "tmpfs" : m->source);
+		cleanup_free char *src = mount_source(ctx, ci, m, have_pod ? &pi : NULL);
 
 		json_object_object_add(o, "Type", jstr(types[m->kind]));
-		if (m->kind == MOUNT_VOLUME) {
+		if (m->kind == MOUNT_VOLUME || m->kind == MOUNT_POD_VOLUME)
 			json_object_object_add(o, "Name", jstr(m->source));
+		if (m->kind == MOUNT_VOLUME)
 			json_object_object_add(o, "Driver", jstr("local"));
-		}
 		json_object_object_add(o, "Source", jstr(src));
 		json_object_object_add(o, "Destination", jstr(m->destination));
+		if (m->subpath && *m->subpath)
+			json_object_object_add(o, "SubPath", jstr(m->subpath));
 		json_object_object_add(o, "Mode", jstr(""));
 		json_object_object_add(o, "Options", json_strv_new(m->options));
 		json_object_object_add(o, "RW", json_object_new_boolean(!m->readonly));
-		json_object_object_add(o, "Propagation", jstr(m->kind == MOUNT_BIND ? "rprivate" : ""));
+		json_object_object_add(o, "Propagation", jstr(propagation(m)));
 		json_object_array_add(a, o);
 	}
+	if (have_pod)
+		pod_info_release(&pi);
 	return a;
 }
 

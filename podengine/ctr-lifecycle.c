@@ -17,6 +17,7 @@
 #include "podengine/ctr-internal.h"
 #include "podengine/ctr-runtime.h"
 #include "podengine/etc-files.h"
+#include "podengine/mount-source.h"
 #include "podengine/oci-spec.h"
 #include "podengine/pod.h"
 #include "podengine/state.h"
@@ -94,41 +95,6 @@ static bool host_cgroup_v2(void)
 	return statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == 0x63677270; /* CGROUP2 */
 }
 
-/* Host paths of the spec's mounts: volumes ensured (and filled from the
- * image on first use), subpaths applied. */
-static char **mount_sources(struct pea_ctx *ctx, const struct ctr_info *ci, const char *rootfs,
-			    struct pea_err **err)
-{
-	char **v = xcalloc(ci->spec.n_mounts + 1, sizeof(*v));
-	size_t i;
-
-	for (i = 0; i < ci->spec.n_mounts; i++) {
-		const struct mount_spec *m = &ci->spec.mounts[i];
-		cleanup_free char *base = NULL;
-
-		if (m->kind == MOUNT_VOLUME) {
-			cleanup_free char *src = path_join(rootfs, m->destination);
-
-			if (!(base = vol_ensure(ctx, m->source, err)))
-				goto fail;
-			if (strv_find(m->options, "nocopy") < 0 &&
-			    vol_populate(ctx, m->source, src, err) < 0)
-				goto fail;
-		} else if (m->kind == MOUNT_BIND) {
-			base = xstrdup(m->source);
-		} else {
-			v[i] = xstrdup("tmpfs");
-			continue;
-		}
-		v[i] = m->subpath ? path_join(base, m->subpath) : steal_ptr(base);
-	}
-	return v;
-fail:
-	strv_free(v);
-	pea_err_wrap(err, "volumes of '%s'", ci->name);
-	return NULL;
-}
-
 /* The files peapod bind-mounts over /etc must exist in the rootfs as
  * mount points: with --read-only the runtime cannot create them (podman
  * creates them too).  Walked with O_NOFOLLOW: an image's /etc symlink is not
@@ -158,11 +124,30 @@ static int make_etc_mountpoints(const char *rootfs, struct pea_err **err)
 	return 0;
 }
 
+/* "NAME=<pod IP>" for each of env_pod_ip (Kubernetes' status.podIP); NULL
+ * when the pod has no address. */
+static char **pod_ip_env(const struct ctr_spec *s, const struct pod_join *pj)
+{
+	char **env = NULL;
+	char *const *n;
+
+	if (!pj || !pj->ip)
+		return NULL;
+	for (n = s->env_pod_ip; n && *n; n++) {
+		cleanup_free char *kv = xasprintf("%s=%s", *n, pj->ip);
+
+		strv_push(&env, kv);
+	}
+	return env;
+}
+
 static int write_bundle(struct pea_ctx *ctx, const struct ctr_info *ci, const char *rootfs,
 			const struct pod_join *pj, struct pea_err **err)
 {
 	const struct ctr_spec *s = &ci->spec;
-	cleanup_strv char **sources = mount_sources(ctx, ci, rootfs, err);
+	cleanup_free bool *ro = NULL;
+	cleanup_strv char **sources = mntsrc_resolve(ctx, ci, rootfs, &ro, err);
+	cleanup_strv char **env = pod_ip_env(s, pj);
 	cleanup_free char *pause = s->init ? ctr_helper_path("peapod-pause", NULL) : NULL;
 	cleanup_json struct json_object *cfg = NULL;
 	const char *net = s->ns.net;
@@ -176,6 +161,7 @@ static int write_bundle(struct pea_ctx *ctx, const struct ctr_info *ci, const ch
 	struct oci_spec_in in = {
 		.id = ci->id, .spec = s, .image_config = ci->image_config, .rootfs = rootfs,
 		.bundle = ci->bundle, .mount_sources = (const char *const *)sources,
+		.readonly_mounts = ro, .env_extra = env,
 		.pause_path = pause, .cgroup_parent = s->cgroup_parent ? s->cgroup_parent : "/peapod",
 		.cgroup_v2 = host_cgroup_v2(), .rootless = false,
 		.netns_path = ns_path(s->ns.net), .ipcns_path = ns_path(s->ns.ipc),
@@ -218,6 +204,7 @@ static void start_rollback(struct pea_ctx *ctx, struct ctr_info *ci, pid_t conmo
 	}
 	ctr_runtime_delete(ctx, ci, true, NULL);
 	ctr_remove_exit_file(ctx, ci->id);
+	mntsrc_release(ctx, ci->id);
 	store_rootfs_umount(ctx, ci->id, NULL);
 }
 
@@ -392,8 +379,10 @@ int ctr_cleanup_locked(struct pea_ctx *ctx, struct ctr_info *ci, bool allow_rest
 	bool oom = false;
 
 	if (ci->state != CTR_RUNNING && ci->state != CTR_STOPPING) {
-		if (ci->state == CTR_EXITED || ci->state == CTR_CREATED)
+		if (ci->state == CTR_EXITED || ci->state == CTR_CREATED) {
+			mntsrc_release(ctx, ci->id);
 			store_rootfs_umount(ctx, ci->id, NULL);
+		}
 		return 0;
 	}
 	if (!ctr_read_exit_file(ctx, ci->id, &code, &oom)) {
@@ -408,6 +397,7 @@ int ctr_cleanup_locked(struct pea_ctx *ctx, struct ctr_info *ci, bool allow_rest
 	ci->finished_at = ctr_now_ns();
 	ci->pid = 0;
 	ci->conmon_pid = 0;
+	mntsrc_release(ctx, ci->id);
 	store_rootfs_umount(ctx, ci->id, NULL); /* ctr_remove_locked retries and reports */
 	if (ci->spec.auto_remove)
 		return ctr_remove_locked(ctx, ci, true, err);

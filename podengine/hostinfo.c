@@ -1,7 +1,10 @@
 /* Host facts for `peapod info`. */
 #include "podengine/hostinfo.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,4 +427,51 @@ struct json_object *host_info_json(struct pea_ctx *ctx, const char *graph_driver
 	json_object_object_add(doc, "store", store);
 	host_info_release(&hi);
 	return doc;
+}
+
+/* ---------- the primary address ---------- */
+
+/* The interface of the IPv4 default route, or NULL. */
+static char *default_route_iface(void)
+{
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	char *line, *save = NULL;
+
+	if (io_read_file("/proc/net/route", &sb, NULL) < 0)
+		return NULL;
+	/* "Iface Destination Gateway Flags ..." with hex fields */
+	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char iface[IF_NAMESIZE + 1], dest[16], mask[16];
+		unsigned flags;
+
+		if (sscanf(line, "%16s %15s %*s %x %*s %*s %*s %15s", iface, dest, &flags, mask) == 4 &&
+		    !strcmp(dest, "00000000") && !strcmp(mask, "00000000") && (flags & 0x1))
+			return xstrdup(iface);
+	}
+	return NULL;
+}
+
+char *host_primary_ip4(void)
+{
+	cleanup_free char *iface = default_route_iface();
+	struct ifaddrs *ifa = NULL, *p;
+	char buf[INET_ADDRSTRLEN], *found = NULL;
+	int pass;
+
+	if (getifaddrs(&ifa) < 0)
+		return xstrdup("127.0.0.1");
+	/* pass 0: the default route's interface; pass 1: any that is up */
+	for (pass = iface ? 0 : 1; pass < 2 && !found; pass++) {
+		for (p = ifa; p && !found; p = p->ifa_next) {
+			const struct sockaddr_in *sin = (const struct sockaddr_in *)p->ifa_addr;
+
+			if (!sin || sin->sin_family != AF_INET || (p->ifa_flags & IFF_LOOPBACK) ||
+			    !(p->ifa_flags & IFF_UP) || (pass == 0 && strcmp(p->ifa_name, iface)))
+				continue;
+			if (inet_ntop(AF_INET, &sin->sin_addr, buf, sizeof(buf)))
+				found = xstrdup(buf);
+		}
+	}
+	freeifaddrs(ifa);
+	return found ? found : xstrdup("127.0.0.1");
 }

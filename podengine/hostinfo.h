@@ -52,6 +52,12 @@ int host_cgroups_parse(const char *mountinfo, const char *root, struct host_cgro
 		       struct pea_err **err);
 void host_cgroups_release(struct host_cgroups *cg);
 
+/* The host's primary IPv4 address: the first address of the interface of
+ * the IPv4 default route (/proc/net/route), else of the first other
+ * interface that is up, else "127.0.0.1".  Sends nothing.  Kubernetes'
+ * status.hostIP, and status.podIP of a hostNetwork pod.  Caller frees. */
+char *host_primary_ip4(void);
+
 /* The "host" object of `info --format json` (podman's keys where they
  * exist, plus cgroupLayout, cgroupV2Controllers, overlaySupported,
  * userNamespaces).  Caller owns it. */

@@ -128,6 +128,8 @@ static struct json_object *build_env(const struct oci_spec_in *in, const char *h
 		env_set(&env, *e, true);
 	for (char *const *e = in->spec->env; e && *e; e++)
 		env_set(&env, *e, true);
+	for (char *const *e = in->env_extra; e && *e; e++)
+		env_set(&env, *e, true);
 	if (in->spec->tty)
 		env_set(&env, "TERM=xterm", false);
 	env_set(&env, h, false);
@@ -299,6 +301,12 @@ static struct json_object *build_process(const struct oci_spec_in *in, char *con
 		return NULL;
 	if (user_resolve_path(in->rootfs, user, in->spec->groups, &ids, err) < 0)
 		return NULL;
+	if (in->spec->run_as_non_root &&
+	    user_check_non_root(in->spec->user, image_str(in->image_config, "User"), ids.uid,
+				err) < 0) {
+		user_ids_release(&ids);
+		return NULL;
+	}
 	jset(p, "terminal", json_object_new_boolean(in->spec->tty));
 	jset(p, "user", build_user(&ids));
 	if (in->spec->init && in->pause_path) {
@@ -381,7 +389,6 @@ static struct json_object *user_mount(const struct oci_spec_in *in, size_t i,
 {
 	const struct mount_spec *m = &in->spec->mounts[i];
 	const char *src = in->mount_sources ? in->mount_sources[i] : NULL;
-	cleanup_free char *joined = NULL;
 	cleanup_strv char **opts = xcalloc(1, sizeof(char *));
 
 	if (!m->destination || m->destination[0] != '/') {
@@ -392,20 +399,21 @@ static struct json_object *user_mount(const struct oci_spec_in *in, size_t i,
 	if (m->kind == MOUNT_TMPFS) {
 		opts_push_list(&opts, "rw,noexec,nosuid,nodev");
 	} else {
-		if (!src && (m->kind == MOUNT_VOLUME || !m->source)) {
+		/* subPaths are resolved (safely) by the caller only: a path
+		 * joined here could lead anywhere through a symlink */
+		if (!src && (m->kind != MOUNT_BIND || !m->source || (m->subpath && *m->subpath))) {
 			pea_err_setk(err, PEA_E_INVALID, 0, "mount '%s': source not resolved",
 				     m->destination);
 			return NULL;
 		}
 		if (!src)
-			src = joined = m->subpath ? path_join(m->source, m->subpath)
-						  : xstrdup(m->source);
-		opts_push_list(&opts, m->kind == MOUNT_VOLUME ? "rbind,nosuid,nodev,rw" : "rbind,rw");
+			src = m->source;
+		opts_push_list(&opts, m->kind == MOUNT_BIND ? "rbind,rw" : "rbind,nosuid,nodev,rw");
 	}
 	for (char **o = m->options; o && *o; o++)
 		if (strcmp(*o, "bind") && strcmp(*o, "rbind"))
 			opt_push(&opts, *o);
-	if (m->readonly)
+	if (m->readonly || (in->readonly_mounts && in->readonly_mounts[i]))
 		opt_push(&opts, "ro");
 	if (m->kind == MOUNT_TMPFS)
 		return mount_obj(m->destination, "tmpfs", "tmpfs", opts);
@@ -626,6 +634,25 @@ static struct json_object *kv_object(char *const *v, const char *what, struct pe
 	return steal_ptr(o);
 }
 
+/* A mount that propagates back to the host (rshared) needs a shared root in
+ * the container's mount namespace, one that receives (rslave) at least a
+ * slave root: what CRI-O and containerd set for Kubernetes' Bidirectional
+ * and HostToContainer propagation.  NULL: the runtime's default. */
+static const char *root_propagation(const struct ctr_spec *s)
+{
+	const char *p = NULL;
+
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		for (char **o = s->mounts[i].options; o && *o; o++) {
+			if (!strcmp(*o, "rshared") || !strcmp(*o, "shared"))
+				return "rshared";
+			if (!strcmp(*o, "rslave") || !strcmp(*o, "slave"))
+				p = "rslave";
+		}
+	}
+	return p;
+}
+
 static int build_linux(struct json_object *spec, const struct oci_spec_in *in,
 		       char *const *caps, struct pea_err **err)
 {
@@ -644,6 +671,8 @@ static int build_linux(struct json_object *spec, const struct oci_spec_in *in,
 	}
 	jset(lx, "resources", build_resources(in));
 	jset_str(lx, "cgroupsPath", cg);
+	if (root_propagation(in->spec))
+		jset_str(lx, "rootfsPropagation", root_propagation(in->spec));
 	sysctl = kv_object(sec->sysctls, "sysctl", err);
 	if (!sysctl)
 		return -1;

@@ -26,7 +26,9 @@ struct oci_spec_in {
 	const char *bundle;                      /* where hosts/resolv.conf/hostname live */
 	const char *shm_path;                    /* bind-mounted at /dev/shm (a pod's shared shm); NULL = own tmpfs */
 	const char *etc_dir;                     /* overrides bundle for hosts/resolv.conf/hostname (a pod's); NULL = bundle */
-	const char *const *mount_sources;        /* per spec->mounts[i]: resolved host path (volumes resolved and subpath applied by the caller), may be NULL (then mounts[i].source[/subpath]) */
+	const char *const *mount_sources;        /* per spec->mounts[i]: resolved host path (volumes resolved and subpath applied by the caller, mount-source.c), may be NULL (then a bind mount's source; a mount with a subpath, a volume or a pod volume is an error) */
+	const bool *readonly_mounts;             /* per spec->mounts[i]: force read-only (files volumes); may be NULL */
+	char *const *env_extra;                  /* "K=V" set over the spec's env (the pod's IP); may be NULL */
 	const char *pause_path;                  /* for spec->init: peapod-pause bind-mounted at /run/peapod-init */
 	const char *cgroup_parent;               /* default "/peapod" (spec->cgroup_parent wins) */
 	bool cgroup_v2;                          /* host layout */

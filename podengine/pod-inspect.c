@@ -115,6 +115,26 @@ static struct json_object *shared_ns(const struct pod_spec *s)
 	return a;
 }
 
+/* Names and kinds only: a files volume may hold a Secret's data. */
+static struct json_object *volumes_json(const struct pod_spec *s)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < s->n_volumes; i++) {
+		const struct pod_volume *v = &s->volumes[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "Name", jstr(v->name));
+		json_object_object_add(o, "Kind", jstr(v->kind == POD_VOL_FILES ? "files"
+										 : "emptyDir"));
+		if (v->memory)
+			json_object_object_add(o, "Medium", jstr("Memory"));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *containers_json(const struct ctr_info *ctrs, size_t n)
 {
 	struct json_object *a = json_object_new_array();
@@ -158,6 +178,12 @@ struct json_object *pod_inspect_json(struct pea_ctx *ctx, const struct pod_info 
 		json_object_object_add(o, "InfraContainerId", jstr(pi->infra_id));
 	json_object_object_add(o, "InfraConfig", infra_config(pi));
 	json_object_object_add(o, "SharedNamespaces", shared_ns(&pi->spec));
+	if (pi->spec.host_pid || pi->spec.host_ipc) {
+		json_object_object_add(o, "HostPID", json_object_new_boolean(pi->spec.host_pid));
+		json_object_object_add(o, "HostIPC", json_object_new_boolean(pi->spec.host_ipc));
+	}
+	if (pi->spec.n_volumes)
+		json_object_object_add(o, "Volumes", volumes_json(&pi->spec));
 	json_object_object_add(o, "NumContainers", json_object_new_int((int)n));
 	json_object_object_add(o, "Containers", containers_json(ctrs, n));
 	ctr_info_list_free(ctrs, n);

@@ -9,6 +9,8 @@
  * containers newest first, the infra, net_teardown and the netns. */
 #include "podengine/pod.h"
 #include "podengine/pod-internal.h"
+#include "podengine/hostinfo.h"
+#include "podengine/pod-volume.h"
 #include "podengine/state.h"
 #include "podengine/storage.h"
 #include "network/dns.h"
@@ -34,6 +36,7 @@ void pod_join_release(struct pod_join *pj)
 	free(pj->etc_dir);
 	free(pj->shm);
 	free(pj->rootfs);
+	free(pj->ip);
 	memset(pj, 0, sizeof(*pj));
 }
 
@@ -199,12 +202,16 @@ void pod_shm_umount(struct pea_ctx *ctx, const char *id)
 
 /* ---- the infra -------------------------------------------------------- */
 
-/* Bring up the infra of a locked pod (netns, container, network). */
-static int start_infra_locked(struct pea_ctx *ctx, struct pod_info *pi, struct pea_err **err)
+/* Bring up the infra of a locked pod (netns, container, network); *started
+ * (may be NULL) tells whether it was started now. */
+static int start_infra_locked(struct pea_ctx *ctx, struct pod_info *pi, bool *started,
+			      struct pea_err **err)
 {
 	struct ctr_info infra;
 	bool running;
 
+	if (started)
+		*started = false;
 	if (!pi->infra_id)
 		return 0;
 	if (ctr_lookup(ctx, pi->infra_id, &infra, err) < 0)
@@ -223,6 +230,8 @@ static int start_infra_locked(struct pea_ctx *ctx, struct pod_info *pi, struct p
 	if (net_configure(ctx, pi, err) < 0)
 		goto undo_infra;
 	pod_write_etc(ctx, pi, NULL);
+	if (started)
+		*started = true;
 	return pod_save_state(ctx, pi->id, "running", pi->netns, err) < 0 ? -1 : 0;
 undo_infra:
 	ctr_stop(ctx, pi->infra_id, 0, NULL);
@@ -251,8 +260,8 @@ static int infra_pid(struct pea_ctx *ctx, struct pod_info *pi, pid_t *pid, struc
 		if ((lock = pod_trylock(ctx, pi->id, 5000)) < 0)
 			return pea_err_set(err, 0, "infra container of pod '%s' is not running",
 					   pi->name);
-		if (start_infra_locked(ctx, pi, err) < 0 || ctr_lookup(ctx, pi->infra_id, &infra,
-									err) < 0)
+		if (start_infra_locked(ctx, pi, NULL, err) < 0 ||
+		    ctr_lookup(ctx, pi->infra_id, &infra, err) < 0)
 			return -1;
 	}
 	*pid = infra.pid;
@@ -276,35 +285,67 @@ static char *infra_netns(const struct pod_info *pi)
 	return NULL;
 }
 
+/* status.podIP: the pod's address; on the host's network the host's. */
+static char *pod_ip(const struct pod_info *pi)
+{
+	if (!strcmp(pod_spec_net_mode(&pi->spec), "host"))
+		return host_primary_ip4();
+	return pi->ip ? xstrdup(pi->ip) : NULL;
+}
+
+/* An app container of a pod with an infra: the infra's namespaces. */
+static int join_infra(struct pea_ctx *ctx, struct pod_info *pi, struct pod_join *out,
+		      struct pea_err **err)
+{
+	pid_t pid = 0;
+
+	if (infra_pid(ctx, pi, &pid, err) < 0)
+		return -1;
+	if (pi->spec.share_net)
+		out->netns = pi->netns ? xstrdup(pi->netns) : proc_ns(pid, "net");
+	if (pi->spec.share_ipc)
+		out->ipcns = proc_ns(pid, "ipc");
+	if (pi->spec.share_uts)
+		out->utsns = proc_ns(pid, "uts");
+	if (pi->spec.share_pid)
+		out->pidns = proc_ns(pid, "pid");
+	return 0;
+}
+
+static void set_host(char **ns)
+{
+	free(*ns);
+	*ns = xstrdup("host");
+}
+
 int pod_ctr_join(struct pea_ctx *ctx, const struct ctr_info *ci, struct pod_join *out,
 		 struct pea_err **err)
 {
 	struct pod_info pi;
-	pid_t pid = 0;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (pod_lookup(ctx, ci->pod_id, &pi, err) < 0)
 		return -1;
 	out->etc_dir = xstrdup(pi.dir);
-	if (pi.infra_id && pi.spec.share_ipc && !(out->shm = pod_shm_ensure(ctx, pi.id, err))) {
+	/* hostIPC: the host's /dev/shm too, as CRI-O and containerd do */
+	if (pi.spec.host_ipc)
+		out->shm = xstrdup("/dev/shm");
+	else if (pi.infra_id && pi.spec.share_ipc && !(out->shm = pod_shm_ensure(ctx, pi.id, err)))
 		rc = -1;
-	} else if (ci->infra) {
+	if (rc == 0 && ci->infra) {
 		out->rootfs = pod_infra_rootfs(ctx, pi.id);
 		out->netns = infra_netns(&pi);
-	} else if (pi.infra_id) {
-		if (infra_pid(ctx, &pi, &pid, err) < 0) {
-			rc = -1;
-		} else {
-			if (pi.spec.share_net)
-				out->netns = pi.netns ? xstrdup(pi.netns) : proc_ns(pid, "net");
-			if (pi.spec.share_ipc)
-				out->ipcns = proc_ns(pid, "ipc");
-			if (pi.spec.share_uts)
-				out->utsns = proc_ns(pid, "uts");
-			if (pi.spec.share_pid)
-				out->pidns = proc_ns(pid, "pid");
-		}
+	} else if (rc == 0 && pi.infra_id) {
+		rc = join_infra(ctx, &pi, out, err);
+	}
+	if (rc == 0) {
+		if (pi.spec.host_ipc)
+			set_host(&out->ipcns);
+		if (pi.spec.host_pid)
+			set_host(&out->pidns);
+		if (!ci->infra)
+			out->ip = pod_ip(&pi);
 	}
 	if (rc < 0) {
 		pod_join_release(out);
@@ -362,8 +403,10 @@ int pod_stop_locked(struct pea_ctx *ctx, struct pod_info *pi, int timeout, struc
 		ran |= ctrs[i].state != CTR_CREATED;
 	ctr_info_list_free(ctrs, n);
 	net_down(ctx, pi);
-	if (!first)
+	if (!first) {
+		podvol_umount(ctx, pi);
 		pod_shm_umount(ctx, pi->id);
+	}
 	pod_save_state(ctx, pi->id, ran ? "exited" : "created", NULL, NULL);
 	if (first) {
 		if (err)
@@ -375,18 +418,53 @@ int pod_stop_locked(struct pea_ctx *ctx, struct pod_info *pi, int timeout, struc
 	return 0;
 }
 
+/* Run an init container to its end: it must exit 0. */
+static int run_init(struct pea_ctx *ctx, const struct ctr_info *ci, struct pea_err **err)
+{
+	int code = -1;
+
+	if (ctr_start(ctx, ci->id, NULL, err) < 0 || ctr_wait(ctx, ci->id, &code, err) < 0)
+		return -1;
+	if (code != 0)
+		return pea_err_set(err, 0, "init container '%s' exited with code %d", ci->name, code);
+	return 0;
+}
+
+/* Init containers run again for a new sandbox (the infra started now, or
+ * nothing of an infra-less pod ran), else only when they have not
+ * succeeded yet. */
+static bool init_due(const struct ctr_info *ci, bool fresh)
+{
+	return fresh || ci->state != CTR_EXITED || ci->exit_code != 0;
+}
+
+/* The infra, then the containers in creation order: init containers one
+ * by one to their successful end, sidecars and apps started. */
 static int start_locked(struct pea_ctx *ctx, struct pod_info *pi, struct pea_err **err)
 {
 	struct ctr_info *ctrs = NULL;
 	size_t n = 0, i;
+	bool fresh = false;
 	int rc = -1;
 
-	if (start_infra_locked(ctx, pi, err) < 0)
+	if (start_infra_locked(ctx, pi, &fresh, err) < 0)
 		return -1;
 	if (pod_containers(ctx, pi->id, &ctrs, &n, err) < 0)
 		goto undo;
+	if (!pi->infra_id) {
+		fresh = true;
+		for (i = 0; i < n; i++)
+			fresh &= !active(&ctrs[i]);
+	}
 	for (i = 0; i < n; i++) {
-		if (ctrs[i].infra || ctrs[i].state == CTR_RUNNING)
+		if (ctrs[i].infra)
+			continue;
+		if (ctrs[i].spec.role == CTR_ROLE_INIT) {
+			if (init_due(&ctrs[i], fresh) && run_init(ctx, &ctrs[i], err) < 0)
+				goto undo;
+			continue;
+		}
+		if (ctrs[i].state == CTR_RUNNING)
 			continue;
 		if (ctr_start(ctx, ctrs[i].id, NULL, err) < 0)
 			goto undo;

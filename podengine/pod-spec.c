@@ -4,6 +4,8 @@
 #include "base/json.h"
 #include "base/xalloc.h"
 
+#include <limits.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,6 +107,78 @@ static struct json_object *ports_json(const struct pod_spec *s)
 	return a;
 }
 
+/* vol_file data is bytes (it may hold NULs): base64 in JSON. */
+static char *b64_encode(const char *data, size_t len)
+{
+	char *out = xmalloc(4 * ((len + 2) / 3) + 1);
+
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data, (int)len);
+	return out;
+}
+
+/* Strict: only the standard alphabet, padded; NULL otherwise. */
+static char *b64_decode(const char *s, size_t *len)
+{
+	size_t n = strlen(s), pad = 0, i;
+	unsigned char *out;
+	int r;
+
+	*len = 0;
+	if (n % 4 || n > INT_MAX)
+		return NULL;
+	while (pad < 2 && n > pad && s[n - 1 - pad] == '=')
+		pad++;
+	for (i = 0; i < n - pad; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/'))
+			return NULL;
+	}
+	out = xmalloc(3 * (n / 4) + 1);
+	r = n ? EVP_DecodeBlock(out, (const unsigned char *)s, (int)n) : 0;
+	if (r < 0 || (size_t)r < pad) {
+		free(out);
+		return NULL;
+	}
+	*len = (size_t)r - pad;
+	out[*len] = '\0';
+	return (char *)out;
+}
+
+static const char *const vol_kinds[] = { "emptyDir", "files" };
+
+static struct json_object *volumes_json(const struct pod_spec *s)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i, j;
+
+	for (i = 0; i < s->n_volumes; i++) {
+		const struct pod_volume *v = &s->volumes[i];
+		struct json_object *o = json_object_new_object(), *files;
+
+		json_put_str(o, "name", v->name);
+		json_put_str(o, "kind", vol_kinds[v->kind == POD_VOL_FILES]);
+		json_put_bool(o, "memory", v->memory);
+		json_put_i64(o, "size_limit", v->size_limit);
+		files = json_object_new_array();
+		for (j = 0; j < v->n_files; j++) {
+			const struct vol_file *f = &v->files[j];
+			struct json_object *fo = json_object_new_object();
+			cleanup_free char *b64 = b64_encode(f->data ? f->data : "", f->len);
+
+			json_put_str(fo, "path", f->path);
+			json_put_str(fo, "data", b64);
+			json_object_object_add(fo, "mode", json_object_new_int64(f->mode));
+			json_object_array_add(files, fo);
+		}
+		json_object_object_add(o, "files", files);
+		json_put_str(o, "kube", v->kube);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 struct json_object *pod_spec_to_json(const struct pod_spec *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -125,6 +199,17 @@ struct json_object *pod_spec_to_json(const struct pod_spec *s)
 	json_put_strv(o, "dns_search", s->dns_search);
 	json_put_strv(o, "dns_options", s->dns_options);
 	json_put_str(o, "cgroup_parent", s->cgroup_parent);
+	if (s->host_pid)
+		json_put_bool(o, "host_pid", true);
+	if (s->host_ipc)
+		json_put_bool(o, "host_ipc", true);
+	json_put_str(o, "fqdn", s->fqdn);
+	if (s->n_volumes)
+		json_object_object_add(o, "volumes", volumes_json(s));
+	/* 0 is a group too: only -1 (none) is left out */
+	if (s->fs_group >= 0)
+		json_object_object_add(o, "fs_group", json_object_new_int64(s->fs_group));
+	json_put_str(o, "kube", s->kube);
 	return o;
 }
 
@@ -181,6 +266,66 @@ static int ports_from_json(struct json_object *o, struct pod_spec *s, struct pea
 	return 0;
 }
 
+static int vol_files_from_json(struct json_object *vo, struct pod_volume *v,
+			       struct pea_err **err)
+{
+	struct json_object *a;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(vo, "files", &a) || !json_object_is_type(a, json_type_array))
+		return 0;
+	n = json_object_array_length(a);
+	v->files = xcalloc(n ? n : 1, sizeof(*v->files));
+	for (i = 0; i < n; i++) {
+		struct json_object *fo = json_object_array_get_idx(a, i);
+		struct vol_file *f = &v->files[i];
+		cleanup_free char *b64 = json_dup_str(fo, "data");
+		int64_t mode = json_get_i64(fo, "mode", 0644);
+
+		f->path = json_dup_str(fo, "path");
+		v->n_files++;
+		f->data = b64_decode(b64 ? b64 : "", &f->len);
+		if (!f->path || !f->data || mode < 0 || mode > 07777)
+			return pea_err_setk(err, PEA_E_INVALID, 0, "pod spec: volume '%s': invalid "
+					    "file '%s'", v->name ? v->name : "",
+					    f->path ? f->path : "");
+		f->mode = (uint32_t)mode;
+	}
+	return 0;
+}
+
+static int volumes_from_json(struct json_object *o, struct pod_spec *s, struct pea_err **err)
+{
+	struct json_object *a;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(o, "volumes", &a) || !json_object_is_type(a, json_type_array))
+		return 0;
+	n = json_object_array_length(a);
+	s->volumes = xcalloc(n ? n : 1, sizeof(*s->volumes));
+	for (i = 0; i < n; i++) {
+		struct json_object *vo = json_object_array_get_idx(a, i);
+		struct pod_volume *v = &s->volumes[i];
+		cleanup_free char *kind = json_dup_str(vo, "kind");
+
+		s->n_volumes++;
+		if (!json_object_is_type(vo, json_type_object))
+			return pea_err_setk(err, PEA_E_INVALID, 0, "pod spec: volume is not an object");
+		v->name = json_dup_str(vo, "name");
+		if (kind && !strcmp(kind, vol_kinds[1]))
+			v->kind = POD_VOL_FILES;
+		else if (!kind || strcmp(kind, vol_kinds[0]))
+			return pea_err_setk(err, PEA_E_INVALID, 0, "pod spec: volume '%s': unknown "
+					    "kind '%s'", v->name ? v->name : "", kind ? kind : "");
+		v->memory = json_get_bool(vo, "memory", false);
+		v->size_limit = json_get_i64(vo, "size_limit", 0);
+		v->kube = json_dup_str(vo, "kube");
+		if (vol_files_from_json(vo, v, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int pod_spec_from_json(struct json_object *o, struct pod_spec *s, struct pea_err **err)
 {
 	if (!json_object_is_type(o, json_type_object))
@@ -202,7 +347,12 @@ int pod_spec_from_json(struct json_object *o, struct pod_spec *s, struct pea_err
 	s->dns_search = json_dup_strv(o, "dns_search");
 	s->dns_options = json_dup_strv(o, "dns_options");
 	s->cgroup_parent = json_dup_str(o, "cgroup_parent");
-	return 0;
+	s->host_pid = json_get_bool(o, "host_pid", false);
+	s->host_ipc = json_get_bool(o, "host_ipc", false);
+	s->fqdn = json_dup_str(o, "fqdn");
+	s->fs_group = json_get_i64(o, "fs_group", -1);
+	s->kube = json_dup_str(o, "kube");
+	return volumes_from_json(o, s, err);
 }
 
 /* ---- --share ----------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include "podengine/pod-internal.h"
 #include "podengine/ctr-internal.h"
 #include "podengine/etc-files.h"
+#include "podengine/pod-volume.h"
 #include "podengine/state.h"
 #include "network/dns.h"
 #include "base/cleanup.h"
@@ -312,7 +313,9 @@ const char *pod_status(const struct ctr_info *ctrs, size_t n)
 	size_t i, running = 0, created = 0, apps = 0;
 
 	for (i = 0; i < n; i++) {
-		if (ctrs[i].infra)
+		/* an init container that did its work is no app that stopped */
+		if (ctrs[i].infra || (ctrs[i].spec.role == CTR_ROLE_INIT &&
+				      ctrs[i].state == CTR_EXITED && ctrs[i].exit_code == 0))
 			continue;
 		apps++;
 		if (ctrs[i].state == CTR_RUNNING || ctrs[i].state == CTR_STOPPING)
@@ -397,7 +400,9 @@ int pod_write_etc(struct pea_ctx *ctx, const struct pod_info *pi, struct pea_err
 		.dns_search = pi->spec.dns_search, .dns_options = pi->spec.dns_options,
 	};
 
-	/* "<ip> <hostname> <pod name> <container names...>" */
+	/* "<ip> [<fqdn>] <hostname> <pod name> <container names...>" */
+	if (pi->spec.fqdn && *pi->spec.fqdn && strcmp(pi->spec.fqdn, hostname))
+		strv_push(&namev, pi->spec.fqdn);
 	strv_push(&namev, hostname);
 	if (strcmp(hostname, pi->name))
 		strv_push(&namev, pi->name);
@@ -430,6 +435,34 @@ void pod_ctr_changed(struct pea_ctx *ctx, const char *pod_id)
 	pod_info_release(&pi);
 }
 
+/* The container's pod volumes must be the pod's; files volumes are
+ * read-only.  With an fsGroup the container is in that group too (as in
+ * Kubernetes), so that it can use what the pod's volumes hold. */
+static int prepare_volumes(const struct pod_info *pi, struct ctr_spec *s, struct pea_err **err)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_mounts; i++) {
+		struct mount_spec *m = &s->mounts[i];
+		const struct pod_volume *v;
+
+		if (m->kind != MOUNT_POD_VOLUME)
+			continue;
+		if (!(v = podvol_find(&pi->spec, m->source)))
+			return pea_err_setk(err, PEA_E_NOT_FOUND, 0, "pod '%s' has no volume '%s'",
+					    pi->name, m->source ? m->source : "");
+		if (v->kind == POD_VOL_FILES)
+			m->readonly = true;
+	}
+	if (pi->spec.fs_group >= 0) {
+		cleanup_free char *g = xasprintf("%lld", (long long)pi->spec.fs_group);
+
+		if (strv_find(s->groups, g) < 0)
+			strv_push(&s->groups, g);
+	}
+	return 0;
+}
+
 int pod_ctr_prepare(struct pea_ctx *ctx, struct ctr_spec *s, struct pea_err **err)
 {
 	struct pod_info pi;
@@ -438,6 +471,10 @@ int pod_ctr_prepare(struct pea_ctx *ctx, struct ctr_spec *s, struct pea_err **er
 		return 0;
 	if (pod_lookup(ctx, s->pod, &pi, err) < 0)
 		return -1;
+	if (prepare_volumes(&pi, s, err) < 0) {
+		pod_info_release(&pi);
+		return -1;
+	}
 	free(s->pod);
 	s->pod = xstrdup(pi.id);
 	if (!s->hostname)
@@ -562,13 +599,17 @@ static int check_spec(const struct pod_spec *s, struct pea_err **err)
 				    "module, which this build does not have yet");
 	if (s->n_ports && strcmp(pod_spec_net_mode(s), "bridge"))
 		return pea_err_setk(err, PEA_E_INVALID, 0, "published ports need a bridge network");
-	return 0;
+	if (s->share_pid && s->host_pid)
+		return pea_err_setk(err, PEA_E_INVALID, 0, "ShareProcessNamespace and HostPID cannot "
+				    "both be enabled");
+	return podvol_check(s, err);
 }
 
 /* Everything after the record: dir, /etc files, infra. */
 static int create_objects(struct pea_ctx *ctx, struct pod_info *pi, struct pea_err **err)
 {
-	if (io_mkdir_p(pi->dir, 0755, err) < 0 || pod_write_etc(ctx, pi, err) < 0)
+	if (io_mkdir_p(pi->dir, 0755, err) < 0 || podvol_create_all(pi, err) < 0 ||
+	    pod_write_etc(ctx, pi, err) < 0)
 		return -1;
 	if (!pi->spec.infra)
 		return 0;

@@ -119,6 +119,8 @@ struct pod_join {
 	char *etc_dir;            /* where hosts, resolv.conf, hostname are */
 	char *shm;                /* the pod's /dev/shm (a tmpfs under the run root) */
 	char *rootfs;             /* infra only: the empty root */
+	char *ip;                 /* apps: the pod's first IPv4 (host network: the
+				   * host's), for ctr_spec.env_pod_ip; or NULL */
 };
 void pod_join_release(struct pod_join *pj);
 /* At container start, under the container's lock.  For an app container

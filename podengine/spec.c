@@ -73,7 +73,22 @@ void ctr_spec_release(struct ctr_spec *s)
 
 /* ---- to JSON ---------------------------------------------------------- */
 
-static const char *const mount_kinds[] = { "bind", "volume", "tmpfs" };
+static const char *const mount_kinds[] = { "bind", "volume", "tmpfs", "pod-volume" };
+#define N_MOUNT_KINDS (sizeof(mount_kinds) / sizeof(mount_kinds[0]))
+
+static const char *const role_names[] = { "app", "init", "sidecar" };
+static const char *const pull_names[] = { "missing", "always", "never", "newer" };
+
+/* The index of `name` in `names`, or -1. */
+static int name_index(const char *const *names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < n; i++)
+		if (!strcmp(names[i], name))
+			return (int)i;
+	return -1;
+}
 
 static struct json_object *mounts_json(const struct ctr_spec *s)
 {
@@ -90,6 +105,7 @@ static struct json_object *mounts_json(const struct ctr_spec *s)
 		json_put_strv(o, "options", m->options);
 		json_put_bool(o, "readonly", m->readonly);
 		json_put_str(o, "subpath", m->subpath);
+		json_put_str(o, "host_path_type", m->host_path_type);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -189,6 +205,16 @@ struct json_object *ctr_spec_to_json(const struct ctr_spec *s)
 	json_put_str(o, "cgroup_parent", s->cgroup_parent);
 	if (s->infra)
 		json_put_bool(o, "infra", true);
+	/* Only what differs from the defaults: rows of containers made before
+	 * these fields existed look the same. */
+	if (s->role != CTR_ROLE_APP && (size_t)s->role < 3)
+		json_put_str(o, "role", role_names[s->role]);
+	if (s->pull != PULL_MISSING && (size_t)s->pull < 4)
+		json_put_str(o, "pull", pull_names[s->pull]);
+	json_put_strv(o, "env_pod_ip", s->env_pod_ip);
+	if (s->run_as_non_root)
+		json_put_bool(o, "run_as_non_root", true);
+	json_put_str(o, "kube", s->kube);
 	return o;
 }
 
@@ -207,12 +233,9 @@ static int mounts_from_json(struct json_object *o, struct ctr_spec *s, struct pe
 		struct json_object *m = json_object_array_get_idx(a, i);
 		struct mount_spec *ms = &s->mounts[i];
 		cleanup_free char *kind = json_dup_str(m, "kind");
-		size_t k;
+		int k = name_index(mount_kinds, N_MOUNT_KINDS, kind);
 
-		for (k = 0; k < 3; k++)
-			if (kind && !strcmp(kind, mount_kinds[k]))
-				break;
-		if (k == 3)
+		if (k < 0)
 			return pea_err_setk(err, PEA_E_INVALID, 0, "spec: unknown mount kind '%s'",
 					    kind ? kind : "");
 		ms->kind = (enum mount_kind)k;
@@ -221,6 +244,7 @@ static int mounts_from_json(struct json_object *o, struct ctr_spec *s, struct pe
 		ms->options = json_dup_strv(m, "options");
 		ms->readonly = json_get_bool(m, "readonly", false);
 		ms->subpath = json_dup_str(m, "subpath");
+		ms->host_path_type = json_dup_str(m, "host_path_type");
 		s->n_mounts++;
 	}
 	return 0;
@@ -279,6 +303,27 @@ static void nested_from_json(struct json_object *o, struct ctr_spec *s)
 	}
 }
 
+/* The fields kube play added; absent in older rows (= the defaults). */
+static int kube_fields_from_json(struct json_object *o, struct ctr_spec *s,
+				 struct pea_err **err)
+{
+	cleanup_free char *role = json_dup_str(o, "role");
+	cleanup_free char *pull = json_dup_str(o, "pull");
+	int r = role ? name_index(role_names, 3, role) : CTR_ROLE_APP;
+	int p = pull ? name_index(pull_names, 4, pull) : PULL_MISSING;
+
+	if (r < 0)
+		return pea_err_setk(err, PEA_E_INVALID, 0, "spec: unknown container role '%s'", role);
+	if (p < 0)
+		return pea_err_setk(err, PEA_E_INVALID, 0, "spec: unknown pull policy '%s'", pull);
+	s->role = (enum ctr_role)r;
+	s->pull = (enum pull_policy)p;
+	s->env_pod_ip = json_dup_strv(o, "env_pod_ip");
+	s->run_as_non_root = json_get_bool(o, "run_as_non_root", false);
+	s->kube = json_dup_str(o, "kube");
+	return 0;
+}
+
 int ctr_spec_from_json(struct json_object *o, struct ctr_spec *s, struct pea_err **err)
 {
 	cleanup_free char *restart = NULL;
@@ -319,7 +364,7 @@ int ctr_spec_from_json(struct json_object *o, struct ctr_spec *s, struct pea_err
 	s->pod = json_dup_str(o, "pod");
 	s->cgroup_parent = json_dup_str(o, "cgroup_parent");
 	s->infra = json_get_bool(o, "infra", false);
-	return 0;
+	return kube_fields_from_json(o, s, err);
 }
 
 /* ---- parsers ---------------------------------------------------------- */

@@ -304,3 +304,22 @@ void user_ids_release(struct user_ids *u)
 	free(u->home);
 	memset(u, 0, sizeof(*u));
 }
+
+int user_check_non_root(const char *spec_user, const char *image_user, uid_t uid,
+			struct pea_err **err)
+{
+	const char *u = spec_user && *spec_user ? spec_user : image_user;
+	cleanup_free char *name = xstrndup(u ? u : "", strcspn(u ? u : "", ":"));
+
+	if (spec_user && *spec_user && is_number(name))
+		return uid == 0 ? pea_err_setk(err, PEA_E_INVALID, 0, "container's runAsUser "
+					       "breaks non-root policy") : 0;
+	if (*name && !is_number(name))
+		return pea_err_setk(err, PEA_E_INVALID, 0, "container has runAsNonRoot and image "
+				    "has non-numeric user (%s), cannot verify user is non-root",
+				    name);
+	if (uid == 0)
+		return pea_err_setk(err, PEA_E_INVALID, 0, "container has runAsNonRoot and image "
+				    "will run as root");
+	return 0;
+}

@@ -34,4 +34,15 @@ int user_resolve_path(const char *rootfs, const char *user, char *const *groups,
 		      struct user_ids *out, struct pea_err **err);
 void user_ids_release(struct user_ids *u);
 
+/* Kubernetes' runAsNonRoot (the kubelet's verifyRunAsNonRoot): spec_user
+ * is the container's own user (runAsUser; NULL = the image's), uid the
+ * resolved one.  An explicit uid 0 fails with "container's runAsUser
+ * breaks non-root policy"; the image's root user (or none) with
+ * "container has runAsNonRoot and image will run as root"; the image's
+ * user by name (which cannot be verified before it runs) with "container
+ * has runAsNonRoot and image has non-numeric user (NAME), cannot verify
+ * user is non-root".  Kind INVALID. */
+int user_check_non_root(const char *spec_user, const char *image_user, uid_t uid,
+			struct pea_err **err);
+
 #endif

@@ -173,7 +173,8 @@ TEST(readonly_and_mounts)
 	struct mount_spec m[4] = { 0 };
 	char *tmpfs_opts[] = { "size=10m", "exec", NULL };
 	char *bind_opts[] = { "rslave", NULL };
-	const char *sources[] = { NULL, "/srv/data", "/var/lib/peapod/volumes/v1/_data", NULL };
+	const char *sources[] = { NULL, "/srv/data", "/var/lib/peapod/volumes/v1/_data",
+				  "/srv/x/sub" };
 
 	spec_defaults(&s);
 	s.security.readonly_rootfs = true;
