@@ -425,6 +425,9 @@ if [ $# -gt 0 ]; then
 else
 	mapfile -t MANIFESTS < <(expect_manifests)
 fi
+if ss -Hltn "( sport = :8001 )" | grep -q .; then
+	echo "note: something listens on port 8001 of this host: javaweb's hostPort 8001 cannot work"
+fi
 [ "$DROP_POD" = 0 ] || echo "note: peapod's ps has no --pod: the wrapper drops it (it only adds columns)"
 echo "== playing ${#MANIFESTS[@]} manifests with play-smoke.sh (PODMAN=$W/peapod)"
 match=0
