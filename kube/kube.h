@@ -260,6 +260,8 @@ struct kube_projection {           /* VolumeProjection: exactly one is set */
 	struct kube_cm_source *secret;
 	struct kube_dapi_source *downward_api;
 	bool service_account_token;    /* accepted: warned, nothing written */
+	char *unsupported;             /* clusterTrustBundle, podCertificate: the
+					* JSON name (the plan warns), else NULL */
 };
 
 struct kube_volume {
@@ -280,8 +282,9 @@ struct kube_volume {
 	struct kube_dapi_source *downward_api;
 	struct kube_projection *projected_sources;  /* projected.sources */
 	size_t nprojected_sources;
+	bool has_projected;                /* projected: (sources may be empty) */
 	bool has_projected_default_mode;
-	int32_t projected_default_mode;
+	int32_t projected_default_mode;    /* default 0644 */
 	char *unsupported;                 /* the JSON name of a source peapod does not
 					    * run (nfs, csi, ...), NULL otherwise */
 };
@@ -343,6 +346,7 @@ struct kube_pod_spec {
 	bool has_host_users, host_users;
 	char *hostname;
 	char *subdomain;
+	bool set_hostname_as_fqdn;
 	struct kube_host_alias *host_aliases;
 	size_t nhost_aliases;
 	char *dns_policy;                  /* ClusterFirst (default), Default,
@@ -366,11 +370,20 @@ struct kube_pod_template {
 	struct kube_pod_spec spec;
 };
 
+/* LabelSelectorRequirement (spec.selector.matchExpressions) */
+struct kube_label_req {
+	char *key;                         /* required, a label key */
+	char *op;                          /* In, NotIn, Exists, DoesNotExist */
+	char **values;                     /* In/NotIn: >= 1; else NULL */
+};
+
 struct kube_deployment {               /* apps/v1 Deployment; DaemonSet too
-					* (replicas unused, always 1 pod) */
+					* (replicas unused: 1 for a DaemonSet) */
 	struct kube_meta meta;
 	int32_t replicas;                  /* default 1, >= 0 */
 	struct kube_map selector_labels;   /* spec.selector.matchLabels */
+	struct kube_label_req *selector_exprs; /* spec.selector.matchExpressions */
+	size_t nselector_exprs;
 	struct kube_pod_template template; /* required */
 };
 

@@ -156,10 +156,11 @@ TEST(pod_good)
 		 "    - {name: A, value: \"yes\"}\n"
 		 "    - name: B\n"
 		 "    ports:\n"
-		 "    - containerPort: 80\n"
+		 "    - containerPort: 8080\n"
 		 "      hostPort: 8080\n"
 		 "    - {containerPort: 53, protocol: UDP, hostIP: 127.0.0.1, name: dns}\n"
 		 "  - name: side\n"
+		 "    image: busybox\n"
 		 "status: {phase: Running}\n");
 	CHECK_INT(obj.kind, KUBE_POD);
 	CHECK_STR(obj.u.pod.meta.name, "web");
@@ -179,13 +180,13 @@ TEST(pod_good)
 	CHECK_STR(k->env[0].value, "yes");
 	CHECK(k->env[1].value == NULL);
 	CHECK_INT(k->nports, 2);
-	CHECK_INT(k->ports[0].container_port, 80);
+	CHECK_INT(k->ports[0].container_port, 8080);
 	CHECK_INT(k->ports[0].host_port, 8080);
 	CHECK_STR(k->ports[0].protocol, "TCP");
 	CHECK_STR(k->ports[1].protocol, "UDP");
 	CHECK_STR(k->ports[1].host_ip, "127.0.0.1");
 	CHECK_STR(k->ports[1].name, "dns");
-	CHECK(obj.u.pod.spec.containers[1].image == NULL);
+	CHECK_STR(obj.u.pod.spec.containers[1].image, "busybox");
 	CHECK(warns == NULL);
 }
 
@@ -194,14 +195,15 @@ TEST(pod_unknown_field_warns)
 	CHECK_OK(POD_HEAD
 		 "  containers:\n"
 		 "  - name: app\n"
+		 "    image: nginx\n"
 		 "    imagee: nginx\n"
 		 "  bogus: 1\n"
 		 "extra: x\n");
 	CHECK_INT(strv_len(warns), 3);
 	if (strv_len(warns) == 3) {
-		CHECK_STR(warns[0], "app.yaml:8:5: spec.containers[0]: unknown field \"imagee\"");
-		CHECK_STR(warns[1], "app.yaml:9:3: spec: unknown field \"bogus\"");
-		CHECK_STR(warns[2], "app.yaml:10:1: unknown field \"extra\"");
+		CHECK_STR(warns[0], "app.yaml:9:5: spec.containers[0]: unknown field \"imagee\"");
+		CHECK_STR(warns[1], "app.yaml:10:3: spec: unknown field \"bogus\"");
+		CHECK_STR(warns[2], "app.yaml:11:1: unknown field \"extra\"");
 	}
 	CHECK_STR(obj.u.pod.spec.containers[0].name, "app");
 }
@@ -210,20 +212,21 @@ TEST(pod_type_errors)
 {
 	CHECK_ERR(POD_HEAD
 		  "  containers:\n"
-		  "  - name: a\n"
+		  "  - {name: a, image: x}\n"
 		  "  - name: b\n"
+		  "    image: x\n"
 		  "    ports:\n"
 		  "    - containerPort: 80\n"
 		  "      hostPort: \"8080\"\n",
-		  "app.yaml:11:17: spec.containers[1].ports[0].hostPort: expected integer, got "
+		  "app.yaml:12:17: spec.containers[1].ports[0].hostPort: expected integer, got "
 		  "string");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: 5\n",
+	CHECK_ERR(POD_HEAD "  containers:\n  - name: 5\n    image: x\n",
 		  "app.yaml:7:11: spec.containers[0].name: expected string, got integer");
-	CHECK_ERR(POD_HEAD "  containers:\n  - {name: a, command: sh}\n",
+	CHECK_ERR(POD_HEAD "  containers:\n  - {name: a, command: sh, image: x}\n",
 		  "app.yaml:7:24: spec.containers[0].command: expected array, got string");
-	CHECK_ERR(POD_HEAD "  containers:\n  - {name: a, args: [1]}\n",
+	CHECK_ERR(POD_HEAD "  containers:\n  - {name: a, args: [1], image: x}\n",
 		  "app.yaml:7:22: spec.containers[0].args[0]: expected string, got integer");
-	CHECK_ERR(POD_HEAD "  hostNetwork: \"true\"\n  containers: [{name: a}]\n",
+	CHECK_ERR(POD_HEAD "  hostNetwork: \"true\"\n  containers: [{name: a, image: x}]\n",
 		  "app.yaml:6:16: spec.hostNetwork: expected boolean, got string");
 	CHECK_ERR(POD_HEAD "  containers: {name: a}\n",
 		  "app.yaml:6:15: spec.containers: expected array, got object");
@@ -234,14 +237,16 @@ TEST(pod_yaml11_bool_in_env)
 	CHECK_ERR(POD_HEAD
 		  "  containers:\n"
 		  "  - name: a\n"
+		  "    image: x\n"
 		  "    env:\n"
 		  "    - name: DEBUG\n"
 		  "      value: yes\n",
-		  "app.yaml:10:14: spec.containers[0].env[0].value: expected string, got "
+		  "app.yaml:11:14: spec.containers[0].env[0].value: expected string, got "
 		  "boolean");
 	CHECK_OK(POD_HEAD
 		 "  containers:\n"
 		 "  - name: a\n"
+		 "    image: x\n"
 		 "    env:\n"
 		 "    - name: DEBUG\n"
 		 "      value: \"yes\"\n");
@@ -250,21 +255,21 @@ TEST(pod_yaml11_bool_in_env)
 
 TEST(pod_ports_range)
 {
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    ports:\n    - containerPort: 0\n",
-		  "app.yaml:9:22: spec.containers[0].ports[0].containerPort: invalid value 0: "
+	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 0\n",
+		  "app.yaml:10:22: spec.containers[0].ports[0].containerPort: invalid value 0: "
 		  "must be between 1 and 65535, inclusive");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    ports:\n    - containerPort: 70000\n",
-		  "app.yaml:9:22: spec.containers[0].ports[0].containerPort: invalid value "
+	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 70000\n",
+		  "app.yaml:10:22: spec.containers[0].ports[0].containerPort: invalid value "
 		  "70000: must be between 1 and 65535, inclusive");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    ports:\n    - hostPort: 80\n",
-		  "app.yaml:9:7: spec.containers[0].ports[0].containerPort: required value");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    ports:\n"
+	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n    - hostPort: 80\n",
+		  "app.yaml:10:7: spec.containers[0].ports[0].containerPort: required value");
+	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n"
 		  "    - {containerPort: 80, protocol: tcp}\n",
-		  "app.yaml:9:37: spec.containers[0].ports[0].protocol: unsupported value "
+		  "app.yaml:10:37: spec.containers[0].ports[0].protocol: unsupported value "
 		  "\"tcp\": supported values: \"TCP\", \"UDP\", \"SCTP\"");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    ports:\n"
+	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n"
 		  "    - containerPort: 99999999999\n",
-		  "app.yaml:9:22: spec.containers[0].ports[0].containerPort: invalid value "
+		  "app.yaml:10:22: spec.containers[0].ports[0].containerPort: invalid value "
 		  "99999999999: out of range for a 32-bit integer");
 }
 
@@ -273,25 +278,26 @@ TEST(pod_missing_and_collected)
 	CHECK_ERR(POD_HEAD "  restartPolicy: Never\n",
 		  "app.yaml:6:3: spec.containers: required value");
 	CHECK_ERR(POD_HEAD "  containers: []\n",
-		  "app.yaml:6:3: spec.containers: required value");
+		  "app.yaml:6:15: spec.containers: required value");
 	CHECK_ERR("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n",
 		  "app.yaml:1:1: spec: required value");
 	/* several errors, one per line, in document order */
 	CHECK_ERR(POD_HEAD
 		  "  restartPolicy: Sometimes\n"
 		  "  containers:\n"
-		  "  - name: App\n"
+		  "  - {name: App, image: x}\n"
 		  "  - image: x\n"
-		  "  - name: dup\n"
-		  "  - name: dup\n",
+		  "  - {name: dup, image: x}\n"
+		  "  - {name: dup, image: x}\n",
 		  "app.yaml:6:18: spec.restartPolicy: unsupported value \"Sometimes\": "
 		  "supported values: \"Always\", \"OnFailure\", \"Never\"\n"
-		  "app.yaml:8:11: spec.containers[0].name: invalid value \"App\": a lowercase "
+		  "app.yaml:8:12: spec.containers[0].name: invalid value \"App\": a lowercase "
 		  "RFC 1123 label must consist of lower case alphanumeric characters or '-', "
 		  "start and end with an alphanumeric character, and be at most 63 characters\n"
-		  "app.yaml:9:5: spec.containers[1].name: required value");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: dup\n  - name: dup\n",
-		  "app.yaml:8:11: spec.containers[1].name: duplicate value \"dup\"");
+		  "app.yaml:9:5: spec.containers[1].name: required value\n"
+		  "app.yaml:11:12: spec.containers[3].name: duplicate value \"dup\"");
+	CHECK_ERR(POD_HEAD "  containers:\n  - {name: dup, image: x}\n  - {name: dup, image: z}\n",
+		  "app.yaml:8:12: spec.containers[1].name: duplicate value \"dup\"");
 }
 
 TEST(unknown_kind_and_head)
