@@ -269,12 +269,13 @@ PM_PLAY=(--network "$PM_NET")
 
 now_ns() { date +%s%N; }
 
-# running_in TOOL POD: how many of POD's containers (infra aside) run
-# (podman 4.3's {{.State}} reads "Up 2 seconds ago").
+# running_in TOOL POD: how many of POD's containers (infra aside) run.
+# By name (<pod>-<container>): peapod's `ps --filter pod=` takes pod ids
+# only; podman 4.3's {{.State}} reads "Up 2 seconds ago".
 running_in() {
 	local -n T=$1
-	"${T[@]}" ps --filter "pod=$2" --format '{{.Names}} {{.State}}' 2>/dev/null |
-		grep -v -- '-infra ' | grep -cE ' (running|Up .*)$' || true
+	"${T[@]}" ps --format '{{.Names}} {{.State}}' 2>/dev/null |
+		grep -E "^$2-[^ ]+ (running|Up .*)$" | grep -vc -- '-infra ' || true
 }
 
 # cycle TOOL K I: one timed play + down of the K-container pod (or, for

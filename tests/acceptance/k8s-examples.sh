@@ -275,8 +275,20 @@ if [ "${1:-}" = kube ] && [ "${2:-}" = play ]; then
 	exec "${PP[@]}" kube play "${PLAY[@]}" "$@"
 fi
 if [ "${1:-}" = kube ] && [ "${2:-}" = down ]; then
+	# the probes, then kube down, its exit code and how long it took
+	# (SIGTERM from play-smoke's timeout goes on to peapod)
 	b=$(basename "${@: -1}" .play.yaml)
 	[ ! -f "$PROBES/$b.sh" ] || bash "$PROBES/$b.sh" >"$PROBES/$b.out" 2>&1
+	t0=$(date +%s%N)
+	"${PP[@]}" "$@" &
+	pid=$!
+	trap 'kill -TERM $pid 2>/dev/null; killed=1' TERM INT
+	killed=0
+	wait $pid
+	rc=$?
+	[ "$killed" = 0 ] || { wait $pid; rc=124; }
+	echo "rc=$rc ms=$((($(date +%s%N) - t0) / 1000000))" >"$PROBES/$b.down"
+	exit $rc
 fi
 if [ "${1:-}" = ps ] && [ "$DROP_POD" = 1 ]; then
 	a=()
@@ -440,6 +452,7 @@ for m in "${MANIFESTS[@]}"; do
 	base=$(basename "${m%.yaml}")
 	mkdir -p "$RES/$base"
 	write_probes "$m"
+	t0=$SECONDS
 	if [ "${m#negative/}" != "$m" ]; then
 		# play-smoke.sh takes manifests of its own folder only: the
 		# rejected one is played here in its format
@@ -456,6 +469,7 @@ for m in "${MANIFESTS[@]}"; do
 		PODMAN=$W/peapod timeout 900 sh "$EXAMPLES/play-smoke.sh" "$RES/$base" "$m" \
 			>"$RES/$base/play-smoke.out" 2>&1 || true
 	fi
+	secs=$((SECONDS - t0))
 	log=$RES/$base/$base.log
 	[ -s "$log" ] || die "play-smoke.sh wrote no log for $m (see $RES/$base/play-smoke.out)"
 	pout=$PROBES/$base.out
@@ -469,9 +483,17 @@ for m in "${MANIFESTS[@]}"; do
 		case "${line%% *}" in exec | host) pidx=$((pidx + 1)) ;; esac
 	done < <(expect_checks "$m")
 	# whatever the manifest, kube down leaves nothing
+	down=$(cat "$PROBES/$base.down" 2>/dev/null)
+	down_rc=$(sed -n 's/^rc=\([0-9]*\).*/\1/p' <<<"$down")
+	down_s=$(awk -F'ms=' 'NF > 1 {printf "%.1f", $2 / 1000}' <<<"$down")
 	left=$("${PP[@]}" ps -a --format '{{.Names}}' 2>/dev/null | tr '\n' ' ')
 	if [ -n "${left// /}" ]; then
-		reasons+=("kube down left containers: $left")
+		case "$down_rc" in
+		124) r="kube down was stopped by play-smoke's 120 s timeout" ;;
+		"") r="kube down did not run" ;;
+		*) r="kube down (rc $down_rc, $down_s s)" ;;
+		esac
+		reasons+=("$r and left containers: ${left% }")
 		"${PP[@]}" pod rm -a -f >/dev/null 2>&1
 		"${PP[@]}" rm -a -f >/dev/null 2>&1
 	fi
@@ -483,7 +505,9 @@ for m in "${MANIFESTS[@]}"; do
 		v=("DIFFERS  $m")
 		for r in "${reasons[@]}"; do v+=("         - $r"); done
 	fi
-	printf '%s\n' "${v[@]}" "         Kubernetes: $(expect_desc "$m")"
+	timing="play rc $(sed -n 's/^### rc=//p' "$log")"
+	[ -z "$down_rc" ] || timing="$timing, kube down rc $down_rc in $down_s s"
+	printf '%s\n' "${v[@]}" "         Kubernetes: $(expect_desc "$m")" "         ($timing; ${secs} s in all)"
 	verdicts+=("${v[@]}")
 done
 
