@@ -257,6 +257,7 @@ PM_SUBNET=$(free_subnet "$PP_SUBNET")
 PP_PLAY=()
 if "$PEAPOD" kube play --help 2>&1 | grep -q -- '--network'; then
 	"${PP[@]}" network create --subnet "$PP_SUBNET" --interface-name "pk$$" "$PP_NET" >/dev/null
+	# shellcheck disable=SC2034 # used through a nameref in cycle
 	PP_PLAY=(--network "$PP_NET")
 else
 	# no `kube play --network`: the pods go to the private root's default
@@ -265,6 +266,7 @@ else
 	PP_NET=peapod
 fi
 "${PM[@]}" network create --subnet "$PM_SUBNET" "$PM_NET" >/dev/null
+# shellcheck disable=SC2034 # used through a nameref in cycle
 PM_PLAY=(--network "$PM_NET")
 
 now_ns() { date +%s%N; }
