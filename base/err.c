@@ -88,6 +88,15 @@ void pea_err_freep(struct pea_err **err)
 	*err = NULL;
 }
 
+int pea_err_pass(struct pea_err **err, struct pea_err *e)
+{
+	if (err)
+		*err = e;
+	else
+		pea_err_free(e);
+	return -1;
+}
+
 int pea_err_is(const struct pea_err *err, enum pea_err_kind kind)
 {
 	return err && err->kind == kind;

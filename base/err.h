@@ -52,6 +52,9 @@ int pea_err_wrap(struct pea_err **err, const char *fmt, ...)
 /* Full text: message plus ": strerror(errnum)" when errnum != 0.  Caller frees. */
 char *pea_err_text(const struct pea_err *err);
 void pea_err_free(struct pea_err *err);
+/* Hand an error caught in a local variable on to the caller: *err = e, or
+ * free e when the caller passed NULL.  Returns -1. */
+int pea_err_pass(struct pea_err **err, struct pea_err *e);
 /* True if err is set and of that kind. */
 int pea_err_is(const struct pea_err *err, enum pea_err_kind kind);
 

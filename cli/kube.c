@@ -31,7 +31,7 @@ enum {
 struct play_cli {
 	struct play_opts po;
 	bool down, force, wait, publish_all, replace_report;
-	char **networks, **configmaps, **annotations, **ips;
+	char **files, **networks, **configmaps, **annotations, **ips;
 	struct net_port *ports;
 	size_t n_ports;
 	int64_t log_max_size;
@@ -41,6 +41,7 @@ struct play_cli {
 
 static void play_cli_release(struct play_cli *o)
 {
+	strv_free(o->files);
 	strv_free(o->networks);
 	strv_free(o->configmaps);
 	strv_free(o->annotations);
@@ -49,6 +50,26 @@ static void play_cli_release(struct play_cli *o)
 }
 
 /* ---- flags ---------------------------------------------------------------- */
+
+/* getopt that, as podman's, takes flags after the files too: operands are
+ * collected into *files ("--" ends the flags).  Returns like cli_getopt. */
+static int getopt_files(int argc, char **argv, const char *shortopts,
+			const struct option *longopts, char ***files)
+{
+	int c;
+
+	for (;;) {
+		c = cli_getopt(argc, argv, shortopts, longopts);
+		if (c != -1 || optind >= argc)
+			return c;
+		if (!strcmp(argv[optind - 1], "--")) {
+			for (; optind < argc; optind++)
+				strv_push(files, argv[optind]);
+			return -1;
+		}
+		strv_push(files, argv[optind++]);
+	}
+}
 
 static int parse_pull(const char *arg, enum pull_policy *p, struct pea_err **err)
 {
@@ -232,7 +253,7 @@ static int parse_play(int argc, char **argv, struct play_cli *o, struct pea_err 
 
 	memset(o, 0, sizeof(*o));
 	o->po.tls_verify = -1;
-	while ((c = cli_getopt(argc, argv, "+p:qw", play_opts)) != -1) {
+	while ((c = getopt_files(argc, argv, "+p:qw", play_opts, &o->files)) != -1) {
 		if (c == '?' || c == ':')
 			return cli_bad_flag(err, cmd, argc, argv);
 		r = play_flag(o, c, optarg, err);
@@ -241,7 +262,7 @@ static int parse_play(int argc, char **argv, struct play_cli *o, struct pea_err 
 		if (r > 0)
 			return cli_bad_flag(err, cmd, argc, argv);
 	}
-	if (optind >= argc)
+	if (!o->files)
 		return cli_usage_error(err, cmd, "requires at least one FILE, '-' or URL (see "
 				       "'peapod kube play --help')");
 	return check_combinations(o, cmd, err);
@@ -515,6 +536,8 @@ static int play(struct pea_ctx *ctx, struct play_cli *o, char *const *files,
 	}
 	rc = play_run(ctx, in.plan.pods, in.plan.n_pods, in.plan.volumes, in.plan.n_volumes,
 		      &o->po, &r, err);
+	if (rc < 0 && err && *err)
+		(*err)->exit_status = PEA_EXIT_ENGINE;  /* not a container's 126/127 */
 	if (rc == 0) {
 		for (char **w = r.warnings; w && *w; w++)
 			fprintf(stderr, "Warning: %s\n", *w);
@@ -541,9 +564,9 @@ static int cmd_play(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 		return -1;
 	}
 	if (o.down)
-		rc = down_files(ctx, argv + optind, o.configmaps, o.force, err);
+		rc = down_files(ctx, o.files, o.configmaps, o.force, err);
 	else
-		rc = play(ctx, &o, argv + optind, err);
+		rc = play(ctx, &o, o.files, err);
 	play_cli_release(&o);
 	return rc;
 }
@@ -554,18 +577,19 @@ static int cmd_down(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ NULL, 0, NULL, 0 },
 	};
+	cleanup_strv char **files = NULL;
 	bool force = false;
 	int c;
 
-	while ((c = cli_getopt(argc, argv, "+", opts)) != -1) {
+	while ((c = getopt_files(argc, argv, "+", opts, &files)) != -1) {
 		if (c != OPT_FORCE)
 			return cli_bad_flag(err, "kube down", argc, argv);
 		force = true;
 	}
-	if (optind >= argc)
+	if (!files)
 		return cli_usage_error(err, "kube down", "requires at least one FILE, '-' or URL "
 				       "(see 'peapod kube down --help')");
-	return down_files(ctx, argv + optind, NULL, force, err);
+	return down_files(ctx, files, NULL, force, err);
 }
 
 /* ---- tables ---------------------------------------------------------------------- */

@@ -209,13 +209,8 @@ static int for_each(struct pea_ctx *ctx, char **names, bool all, pod_fn fn,
 			pea_err_free(e);
 	}
 	fflush(stdout);
-	if (first) {
-		if (err)
-			*err = first;
-		else
-			pea_err_free(first);
-		return -1;
-	}
+	if (first)
+		return pea_err_pass(err, first);
 	return 0;
 }
 

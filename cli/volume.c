@@ -225,11 +225,7 @@ static int cmd_rm(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **e
 	}
 	if (!last)
 		return 0;
-	if (err)
-		*err = last;
-	else
-		pea_err_free(last);
-	return -1;
+	return pea_err_pass(err, last);
 }
 
 static void print_name(const char *name, void *data)

@@ -224,6 +224,10 @@ static int add_projected(struct kplan_pod *p, const struct kube_volume *v,
 			kplan_key(p->k, "serviceAccountToken");
 			kplan_warn(p->k, &v->pos, "no token is written: there is no API server");
 			kplan_pop(p->k, 1);
+		} else if (s->unsupported) {
+			kplan_key(p->k, s->unsupported);
+			kplan_warn(p->k, &v->pos, "not supported; no file is written");
+			kplan_pop(p->k, 1);
 		}
 		kplan_pop(p->k, 1);
 	}

@@ -26,6 +26,13 @@ struct kplan_owner {                    /* who made a pod name */
 	const struct kube_object *obj;
 };
 
+struct kplan_hostport {                 /* a host port a pod of the plan takes */
+	int port;
+	char proto[8];                  /* "TCP", "UDP", "SCTP" */
+	char *ip;                       /* "" = every address */
+	char *pod;
+};
+
 struct kplan {
 	const struct kube_objects *objs;
 	struct kube_plan_env env;       /* a copy; NULL strings made "" */
@@ -40,6 +47,8 @@ struct kplan {
 	size_t nowners, aowners;
 	char **ctr_names;               /* every container name so far ... */
 	char **ctr_pods;                /* ... and its pod */
+	struct kplan_hostport *hostports;
+	size_t nhostports, ahostports;
 };
 
 /* Messages "FILE:LINE:COL: PATH: MESSAGE" at pos (the object's first line

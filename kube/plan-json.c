@@ -429,6 +429,8 @@ static struct json_object *projected_json(const struct kube_volume *v)
 		put(e, "downwardAPI", dapi_json(s->downward_api));
 		if (s->service_account_token)
 			put(e, "serviceAccountToken", json_object_new_object());
+		if (s->unsupported)
+			put(e, s->unsupported, json_object_new_object());
 		json_object_array_add(a, e);
 	}
 	put_list(o, "sources", a);
@@ -459,7 +461,7 @@ static struct json_object *volume_obj(const struct kube_volume *v)
 		put(o, "persistentVolumeClaim", x);
 	} else if (v->downward_api) {
 		put(o, "downwardAPI", dapi_json(v->downward_api));
-	} else if (v->projected_sources || v->has_projected_default_mode) {
+	} else if (v->has_projected || v->projected_sources) {
 		put(o, "projected", projected_json(v));
 	} else if (v->unsupported) {
 		put(o, v->unsupported, json_object_new_object());
@@ -546,6 +548,7 @@ static struct json_object *pod_spec_json(const struct kube_pod_spec *s)
 		json_put_bool(o, "hostUsers", s->host_users);
 	json_put_str(o, "hostname", s->hostname);
 	json_put_str(o, "subdomain", s->subdomain);
+	put_true(o, "setHostnameAsFQDN", s->set_hostname_as_fqdn);
 	a = json_object_new_array();
 	for (i = 0; i < s->nhost_aliases; i++) {
 		e = json_object_new_object();

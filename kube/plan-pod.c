@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/banned.h"
 
@@ -59,7 +60,37 @@ static bool valid_ip(const char *s)
 	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
-/* One container port with a hostPort: a net_port, unless it is refused. */
+/* A host port is one pod's: on a node the scheduler leaves a second pod
+ * that wants it Pending; peapod refuses the plan instead of failing half
+ * way through kube play. */
+static int claim_host_port(struct kplan_pod *p, const struct kube_container *c, int port,
+			   const char *proto, const char *ip)
+{
+	struct kplan *k = p->k;
+	struct kplan_hostport *h;
+	size_t i;
+
+	for (i = 0; i < k->nhostports; i++) {
+		h = &k->hostports[i];
+		if (h->port != port || strcmp(h->proto, proto) || !strcmp(h->pod, p->name) ||
+		    (*h->ip && *ip && strcmp(h->ip, ip)))
+			continue;
+		kplan_key(k, "hostPort");
+		kplan_fail(k, &c->pos, "host port %d/%s is already taken by pod \"%s\": a node "
+			   "runs only one pod per host port", port, proto, h->pod);
+		kplan_pop(k, 1);
+		return -1;
+	}
+	ALLOC_GROW(k->hostports, k->nhostports + 1, k->ahostports);
+	h = &k->hostports[k->nhostports++];
+	h->port = port;
+	snprintf(h->proto, sizeof(h->proto), "%s", proto);
+	h->ip = xstrdup(ip);
+	h->pod = xstrdup(p->name);
+	return 0;
+}
+
+/* One container port with a hostPort (or any port with hostNetwork). */
 static int plan_port(struct kplan_pod *p, const struct kube_container *c,
 		     const struct kube_port *kp)
 {
@@ -69,16 +100,15 @@ static int plan_port(struct kplan_pod *p, const struct kube_container *c,
 	struct net_port *np;
 	size_t i;
 
-	if (p->spec->host_network) {
-		if (kp->host_port != kp->container_port) {
-			kplan_key(p->k, "hostPort");
-			kplan_fail(p->k, &c->pos, "invalid value %d: must match containerPort "
-				   "when hostNetwork is true", (int)kp->host_port);
-			kplan_pop(p->k, 1);
-			return -1;
-		}
-		return 0; /* the host's network: nothing to publish */
+	if (p->spec->host_network && kp->host_port && kp->host_port != kp->container_port) {
+		kplan_key(p->k, "hostPort");
+		kplan_fail(p->k, &c->pos, "invalid value %d: must match containerPort when "
+			   "hostNetwork is true", (int)kp->host_port);
+		kplan_pop(p->k, 1);
+		return -1;
 	}
+	if (p->spec->host_network) /* the host's network: nothing to publish */
+		return claim_host_port(p, c, kp->container_port, proto, ip);
 	if (strcmp(proto, "TCP") && strcmp(proto, "UDP")) {
 		kplan_key(p->k, "protocol");
 		kplan_fail(p->k, &c->pos, "unsupported value \"%s\": peapod publishes TCP and "
@@ -103,6 +133,8 @@ static int plan_port(struct kplan_pod *p, const struct kube_container *c,
 			return -1;
 		}
 	}
+	if (claim_host_port(p, c, kp->host_port, proto, ip) < 0)
+		return -1;
 	pod->ports = xrealloc(pod->ports, (pod->n_ports + 1) * sizeof(*pod->ports));
 	np = &pod->ports[pod->n_ports++];
 	memset(np, 0, sizeof(*np));
@@ -114,7 +146,9 @@ static int plan_port(struct kplan_pod *p, const struct kube_container *c,
 	return 0;
 }
 
-/* hostPorts of the app containers (the kubelet publishes those only). */
+/* hostPorts of the app containers (the kubelet publishes those only);
+ * with hostNetwork every port is the host's (the API server defaults
+ * hostPort to containerPort). */
 static int plan_ports(struct kplan_pod *p)
 {
 	const struct kube_pod_spec *s = p->spec;
@@ -125,7 +159,7 @@ static int plan_ports(struct kplan_pod *p)
 		const struct kube_container *c = &s->containers[i];
 
 		for (j = 0; j < c->nports; j++) {
-			if (c->ports[j].host_port <= 0)
+			if (c->ports[j].host_port <= 0 && !s->host_network)
 				continue;
 			kplan_idx(p->k, "containers", i);
 			kplan_idx(p->k, "ports", j);
@@ -208,6 +242,19 @@ int kplan_pod_spec(struct kplan_pod *p)
 	if (s->subdomain && *s->subdomain)
 		pod->fqdn = xasprintf("%s.%s.%s.svc.cluster.local", pod->hostname, s->subdomain,
 				      p->namespace);
+	if (pod->fqdn && s->set_hostname_as_fqdn && !s->host_network) {
+		/* the kubelet's limit for a hostname that is the FQDN */
+		if (strlen(pod->fqdn) > 64) {
+			kplan_key(p->k, "setHostnameAsFQDN");
+			kplan_fail(p->k, NULL, "the pod's FQDN \"%s\" is too long to be its "
+				   "hostname (64 characters is the max, %zu given)", pod->fqdn,
+				   strlen(pod->fqdn));
+			kplan_pop(p->k, 1);
+			ret = -1;
+		}
+		free(pod->hostname);
+		pod->hostname = xstrdup(pod->fqdn);
+	}
 	pod->labels = kplan_map_strv(&p->meta->labels);
 	pod->annotations = kplan_map_strv(&p->meta->annotations);
 	pod->share_pid = s->share_process_namespace;

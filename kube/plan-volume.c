@@ -24,8 +24,8 @@
 
 static bool is_files(const struct kube_volume *v)
 {
-	return v->config_map || v->secret || v->downward_api || v->projected_sources ||
-	       v->has_projected_default_mode;
+	return v->config_map || v->secret || v->downward_api || v->has_projected ||
+	       v->projected_sources;
 }
 
 static int plan_empty_dir(struct kplan_pod *p, const struct kube_volume *v,

@@ -2,6 +2,12 @@
  * stream becomes play_pods, every PersistentVolumeClaim a play_volume;
  * ConfigMaps and Secrets are looked up; other kinds are listed as skipped.
  *
+ * Pods per object: a Pod one; a Deployment `replicas` (0: none); a
+ * DaemonSet one (this machine is the only node); a Job `completions`, all
+ * started at once (parallelism is not enforced: a warning), each retried in
+ * place up to backoffLimit times with restartPolicy OnFailure (a cluster
+ * would make new pods instead).
+ *
  * This file walks the objects, names the pods of workloads, refuses a pod
  * name made twice, and carries the messages; the pod itself is
  * plan-pod.c's.  Errors do not stop the walk: one run reports every one. */
@@ -17,6 +23,9 @@
 #include "base/banned.h"
 
 /* ---- messages and paths ---- */
+
+static char *vmessage(struct kplan *k, const struct kube_pos *pos, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 static char *vmessage(struct kplan *k, const struct kube_pos *pos, const char *fmt, va_list ap)
 {
@@ -382,6 +391,11 @@ int kube_plan_build(const struct kube_objects *objs, const struct kube_plan_env 
 		free(k.owners[i].workload);
 	}
 	free(k.owners);
+	for (i = 0; i < k.nhostports; i++) {
+		free(k.hostports[i].ip);
+		free(k.hostports[i].pod);
+	}
+	free(k.hostports);
 	strv_free(k.ctr_names);
 	strv_free(k.ctr_pods);
 	strbuf_release(&k.errors);

@@ -271,10 +271,7 @@ static int fw_state_load(struct pea_ctx *ctx, struct fw_state *st, struct pea_er
 			pea_err_free(e);
 			return 0;
 		}
-		if (err)
-			*err = e;
-		else
-			pea_err_free(e);
+		pea_err_pass(err, e);
 		return pea_err_wrap(err, "list table 'inet peapod'");
 	}
 	root = json_tokener_parse(out.buf);

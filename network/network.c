@@ -430,11 +430,7 @@ static int insert_network(struct state *st, const struct net_config *nc, struct 
 		pea_err_free(e);
 		return pea_err_setk(err, PEA_E_EXISTS, 0, "network '%s' already exists", nc->name);
 	}
-	if (err)
-		*err = e;
-	else
-		pea_err_free(e);
-	return -1;
+	return pea_err_pass(err, e);
 }
 
 /* Inside the transaction: names, subnets, bridge, then the row. */
@@ -510,13 +506,8 @@ int net_default(struct pea_ctx *ctx, struct net_config *out, struct pea_err **er
 
 	if (net_lookup(ctx, NET_DEFAULT_NAME, out, &e) == 0)
 		return 0;
-	if (!pea_err_is(e, PEA_E_NOT_FOUND)) {
-		if (err)
-			*err = e;
-		else
-			pea_err_free(e);
-		return -1;
-	}
+	if (!pea_err_is(e, PEA_E_NOT_FOUND))
+		return pea_err_pass(err, e);
 	pea_err_free(e);
 	e = NULL;
 	if (net_create(ctx, &o, out, &e) == 0)
@@ -526,11 +517,7 @@ int net_default(struct pea_ctx *ctx, struct net_config *out, struct pea_err **er
 		pea_err_free(e);
 		return 0;
 	}
-	if (err)
-		*err = e;
-	else
-		pea_err_free(e);
-	return -1;
+	return pea_err_pass(err, e);
 }
 
 int net_record_delete(struct pea_ctx *ctx, const char *name, struct pea_err **err)

@@ -54,13 +54,8 @@ static int ensure_bridge(const struct net_config *nc, struct pea_err **err)
 	struct pea_err *e = NULL;
 
 	if (!rtnl_link_exists(nc->bridge) && rtnl_bridge_create(nc->bridge, &e) < 0) {
-		if (!pea_err_is(e, PEA_E_EXISTS)) {
-			if (err)
-				*err = e;
-			else
-				pea_err_free(e);
-			return -1;
-		}
+		if (!pea_err_is(e, PEA_E_EXISTS))
+			return pea_err_pass(err, e);
 		pea_err_free(e);
 		e = NULL;
 	}
@@ -70,13 +65,8 @@ static int ensure_bridge(const struct net_config *nc, struct pea_err **err)
 		if (!s->gateway)
 			continue;
 		if (rtnl_addr_add(nc->bridge, s->gateway, prefix_len_of(s->subnet), &e) < 0) {
-			if (!pea_err_is(e, PEA_E_EXISTS)) {
-				if (err)
-					*err = e;
-				else
-					pea_err_free(e);
-				return -1;
-			}
+			if (!pea_err_is(e, PEA_E_EXISTS))
+				return pea_err_pass(err, e);
 			pea_err_free(e);
 			e = NULL;
 		}
@@ -312,10 +302,7 @@ int net_teardown(struct pea_ctx *ctx, const char *owner, const char *netns_path,
 		keep_first(&first, e);
 	if (!first)
 		return 0;
-	if (err)
-		*err = first;
-	else
-		pea_err_free(first);
+	pea_err_pass(err, first);
 	return pea_err_wrap(err, "tear down the network of '%s'", owner);
 }
 
@@ -330,10 +317,7 @@ int net_detach_one(struct pea_ctx *ctx, const char *owner, const char *network,
 		keep_first(&first, e);
 	if (!first)
 		return 0;
-	if (err)
-		*err = first;
-	else
-		pea_err_free(first);
+	pea_err_pass(err, first);
 	return pea_err_wrap(err, "detach '%s' from network '%s'", owner, name);
 }
 
@@ -412,11 +396,7 @@ int net_host_teardown(struct pea_ctx *ctx, const struct net_config *nc, struct p
 		pea_err_free(e);
 	if (!first)
 		return 0;
-	if (err)
-		*err = first;
-	else
-		pea_err_free(first);
-	return -1;
+	return pea_err_pass(err, first);
 }
 
 int net_remove(struct pea_ctx *ctx, const char *name, bool force, struct pea_err **err)
@@ -464,10 +444,7 @@ int net_reset(struct pea_ctx *ctx, struct pea_err **err)
 		keep_first(&first, e);
 	if (!first)
 		return 0;
-	if (err)
-		*err = first;
-	else
-		pea_err_free(first);
+	pea_err_pass(err, first);
 	return pea_err_wrap(err, "reset networks");
 }
 

@@ -87,11 +87,7 @@ static int read_auth_file(const char *path, struct json_object **out, struct pea
 			pea_err_free(e);
 			return 0;
 		}
-		if (err)
-			*err = e;
-		else
-			pea_err_free(e);
-		return -1;
+		return pea_err_pass(err, e);
 	}
 	o = json_tokener_parse(sb.len ? sb.buf : "{}");
 	if (!o || !json_object_is_type(o, json_type_object)) {

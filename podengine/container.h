@@ -16,6 +16,8 @@
  * Who implements what:
  *   container.c        records: create, lookup, list, remove, state updates
  *   ctr-lifecycle.c    start, stop, kill, restart, wait, cleanup, restart policy
+ *   mount-source.c     the host side of the mounts at start (volumes, pod
+ *                      volumes, hostPath types, subPaths)
  *   ctr-runtime.c      the OCI runtime CLI driver and conmon spawning
  *   oci-spec.c         config.json (with seccomp.c, caps.c, user.c, etc-files.c)
  *   ctr-logs.c         logs;  ctr-exec.c exec;  ctr-attach.c attach;  ctr-inspect.c

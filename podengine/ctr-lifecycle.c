@@ -300,7 +300,8 @@ int ctr_start(struct pea_ctx *ctx, const char *name, struct ctr_start_opts *opts
 
 static bool restart_due(const struct ctr_info *ci)
 {
-	if (ci->stopped_by_user)
+	/* an init container runs to its end under pod start, which decides */
+	if (ci->stopped_by_user || ci->spec.role == CTR_ROLE_INIT)
 		return false;
 	switch (ci->spec.restart) {
 	case RESTART_ALWAYS:

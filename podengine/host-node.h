@@ -10,8 +10,7 @@
 
 struct host_node {
 	char *name;          /* the host name, lower case (as the kubelet's node name) */
-	char *ipv4;          /* the address of the default route's interface, else the
-			      * first non-loopback IPv4 address, else "127.0.0.1" */
+	char *ipv4;          /* host_primary_ip4() (hostinfo.h) */
 	int64_t cpu_milli;   /* online CPUs * 1000 */
 	int64_t memory;      /* MemTotal in bytes (0 if unreadable) */
 };
@@ -20,10 +19,7 @@ struct host_node {
 int host_node_get(struct host_node *out, struct pea_err **err);
 void host_node_release(struct host_node *n);
 
-/* Parsers, for tests.  The interface of the default IPv4 route (lowest
- * metric) in the text of /proc/net/route, or NULL; caller frees. */
-char *host_node_default_iface(const char *proc_net_route);
-/* MemTotal of /proc/meminfo text in bytes, or 0. */
+/* For tests: MemTotal of /proc/meminfo text in bytes, or 0. */
 int64_t host_node_mem_total(const char *proc_meminfo);
 
 #endif

@@ -3,8 +3,8 @@
  *
  * Records live in the `pods` table (state.c); a pod's files in
  * <root>/pods/<id>/: hosts, resolv.conf, hostname (bind-mounted into every
- * container of the pod) and infra-rootfs/ (the infra's empty read-only
- * root).  The pod's netns is bind-mounted under the run root
+ * container of the pod), infra-rootfs/ (the infra's empty read-only root)
+ * and volumes/ (the pod's own volumes, pod-volume.h).  The pod's netns is bind-mounted under the run root
  * (network/netns.c).  Every container of a pod runs under the cgroup
  * parent "/peapod/pod-<id>" unless the spec says otherwise.
  *
@@ -15,7 +15,14 @@
  * Who implements what:
  *   pod.c        records, lifecycle, the join of app containers, inspect
  *   pod-spec.c   struct pod_spec (spec.h) and its JSON
- *   infra.c      the infra container (pod_infra_*) */
+ *   pod-volume.c the pod's emptyDir and files volumes (podvol_*)
+ *   infra.c      the infra container (pod_infra_*)
+ *
+ * Kubernetes parts: init containers (ctr_spec.role CTR_ROLE_INIT) run one
+ * by one at pod start, each to a successful end, before the sidecars and
+ * apps; they run again when the pod's infra is started anew (pod start
+ * after stop, pod restart).  host_pid / host_ipc put every container in
+ * the host's namespace (and /dev/shm); fqdn is an extra /etc/hosts name. */
 #ifndef PEA_POD_H
 #define PEA_POD_H
 
@@ -65,8 +72,10 @@ int pod_list(struct pea_ctx *ctx, struct pod_info **out, size_t *n, struct pea_e
 int pod_containers(struct pea_ctx *ctx, const char *pod_id, struct ctr_info **out, size_t *n,
 		   struct pea_err **err);
 
-/* Infra (netns, infra container, net_setup), then the app containers in
- * creation order.  On failure what was started is stopped again. */
+/* Infra (netns, infra container, net_setup), then the containers in
+ * creation order: init containers started and waited for (exit != 0:
+ * "init container 'NAME' exited with code N"), the others started.  On
+ * failure what was started is stopped again. */
 int pod_start(struct pea_ctx *ctx, const char *name, struct pea_err **err);
 /* App containers in reverse order, then the infra; network torn down;
  * timeout < 0: each container's own. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -284,10 +285,30 @@ static int set_wal(struct state *st, struct pea_err **err)
 	return state_error(st, err, "set WAL journal mode");
 }
 
+/* The database holds Secrets' data (pod volumes, env): 0600, made so
+ * before SQLite opens it (its -wal and -shm files take the database's
+ * mode); an older database with wider permissions is narrowed. */
+static void make_private(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	size_t i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		cleanup_free char *p = xasprintf("%s%s", path, suffixes[i]);
+		int fd = open(p, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (i ? 0 : O_CREAT), 0600);
+
+		if (fd >= 0) {
+			fchmod(fd, 0600);
+			close(fd);
+		}
+	}
+}
+
 struct state *state_open_path(const char *path, struct pea_err **err)
 {
 	struct state *st = xcalloc(1, sizeof(*st));
 
+	make_private(path);
 	if (sqlite3_open_v2(path, &st->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {

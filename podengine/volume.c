@@ -220,10 +220,7 @@ int vol_create(struct pea_ctx *ctx, const char *name, char *const *labels,
 
 			io_rm_rf(dir, NULL);
 		}
-		if (err)
-			*err = e;
-		else
-			pea_err_free(e);
+		pea_err_pass(err, e);
 		return exists ? -1 : pea_err_wrap(err, "create volume '%s'", nm);
 	}
 	if (out_name)
@@ -670,10 +667,7 @@ int vol_prune(struct pea_ctx *ctx, char *const *filters,
 				pea_err_free(e);
 				continue;
 			}
-			if (err)
-				*err = e;
-			else
-				pea_err_free(e);
+			pea_err_pass(err, e);
 			rc = -1;
 			continue;
 		}

@@ -304,9 +304,10 @@ serve() {
 	assert_no_pods
 }
 
-@test "kube play --start=false: pods and containers created, nothing running" {
+@test "kube play FILE --start=false: pods and containers created, nothing running" {
 	pod_doc idle a b >"$TEST_DIR/idle.yaml"
-	play --start=false "$TEST_DIR/idle.yaml"
+	# flags may follow the files, as podman's
+	run_ctr kube play "$TEST_DIR/idle.yaml" --network "$NET" --start=false
 	assert_success
 	assert_equal "${lines[1]}" "$(pod_id idle)"
 	run_ctr pod ps --format '{{.Name}} {{.Status}}'
@@ -412,4 +413,204 @@ serve() {
 	done >"$TEST_DIR/conmon.args"
 	grep -q -- "--log-max-size 1048576" "$TEST_DIR/conmon.args" ||
 		fail "conmon of $id runs without --log-max-size 1048576: $(cat "$TEST_DIR/conmon.args")"
+}
+
+@test "kube play: init containers run but are not listed (as podman); Deployment replicas" {
+	cat >"$TEST_DIR/app.yaml" <<-EOF
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: withinit
+	spec:
+	  initContainers:
+	  - name: setup
+	    image: $BB
+	    command: ["true"]
+	  containers:
+	  - name: main
+	    image: $BB
+	    command: $LONG_CMD
+	---
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata:
+	  name: dep
+	spec:
+	  replicas: 2
+	  selector:
+	    matchLabels:
+	      app: dep
+	  template:
+	    metadata:
+	      labels:
+	        app: dep
+	    spec:
+	      containers:
+	      - name: c
+	        image: $BB
+	        command: $LONG_CMD
+	EOF
+	play "$TEST_DIR/app.yaml"
+	assert_success
+	assert_equal "$output" "$(printf 'Pod:\n%s\nContainer:\n%s\n\nPod:\n%s\nContainer:\n%s\n\nPod:\n%s\nContainer:\n%s' \
+		"$(pod_id withinit)" "$(ctr_id withinit-main)" "$(pod_id dep-pod-0)" "$(ctr_id dep-pod-0-c)" \
+		"$(pod_id dep-pod-1)" "$(ctr_id dep-pod-1-c)")"
+	assert_equal "$(ctr_state withinit-setup)" "exited"
+	run_ctr kube down "$TEST_DIR/app.yaml"
+	assert_success
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c '^[0-9a-f]\{64\}$')" 6
+	assert_no_pods
+}
+
+@test "kube play: PersistentVolumeClaims become volumes; kube down keeps them unless --force" {
+	cat >"$TEST_DIR/app.yaml" <<-EOF
+	apiVersion: v1
+	kind: PersistentVolumeClaim
+	metadata:
+	  name: kdata
+	  labels:
+	    tier: db
+	spec:
+	  accessModes: [ReadWriteOnce]
+	  resources:
+	    requests:
+	      storage: 1Gi
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: db
+	spec:
+	  containers:
+	  - name: main
+	    image: $BB
+	    command: $LONG_CMD
+	    volumeMounts:
+	    - name: d
+	      mountPath: /data
+	  volumes:
+	  - name: d
+	    persistentVolumeClaim:
+	      claimName: kdata
+	EOF
+	play "$TEST_DIR/app.yaml"
+	assert_success
+	assert_equal "${lines[0]}" "Volumes:"
+	assert_equal "${lines[1]}" "kdata"
+	assert_equal "${lines[2]}" "Pod:"
+	run_ctr volume inspect --format '{{.Labels.tier}}' kdata
+	assert_equal "$output" "db"
+	ctr exec db-main sh -c 'echo kept >/data/f'
+	run_ctr kube down "$TEST_DIR/app.yaml"
+	assert_success
+	assert_output_contains "$(printf 'Volumes removed:')"
+	run_ctr volume exists kdata
+	assert_success
+	# played again: the volume exists, it is not listed as made, its data is there
+	play "$TEST_DIR/app.yaml"
+	assert_success
+	assert_equal "${lines[0]}" "Pod:"
+	run_ctr exec db-main cat /data/f
+	assert_equal "$output" "kept"
+	run_ctr kube down --force "$TEST_DIR/app.yaml"
+	assert_success
+	assert_output_contains "$(printf 'Volumes removed:\nkdata')"
+	run_ctr volume exists kdata
+	assert_status 1
+	assert_no_pods
+}
+
+@test "kube play: a failure removes the volumes it made, not the ones that were there" {
+	ctr volume create old >/dev/null
+	cat >"$TEST_DIR/app.yaml" <<-EOF
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: vols
+	spec:
+	  containers:
+	  - name: main
+	    image: $BB
+	    command: ["/no/such/binary"]
+	    volumeMounts:
+	    - {name: a, mountPath: /a}
+	    - {name: b, mountPath: /b}
+	  volumes:
+	  - name: a
+	    persistentVolumeClaim: {claimName: old}
+	  - name: b
+	    persistentVolumeClaim: {claimName: new}
+	EOF
+	play "$TEST_DIR/app.yaml"
+	assert_status 125
+	run_ctr volume ls -q
+	assert_equal "$output" "old"
+	assert_no_pods
+}
+
+@test "kube play --publish-all and -p publish on the host; kube down after --configmap" {
+	port=$((30000 + RANDOM % 20000))
+	extra=$((port + 1))
+	cat >"$TEST_DIR/cm.yaml" <<-EOF
+	apiVersion: v1
+	kind: ConfigMap
+	metadata:
+	  name: page
+	data:
+	  index.html: hello-published
+	EOF
+	cat >"$TEST_DIR/app.yaml" <<-EOF
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: pub
+	spec:
+	  containers:
+	  - name: web
+	    image: $BB
+	    command: ["httpd", "-f", "-p", "$port", "-h", "/www"]
+	    ports:
+	    - containerPort: $port
+	    volumeMounts:
+	    - {name: page, mountPath: /www}
+	  - name: web2
+	    image: $BB
+	    command: ["httpd", "-f", "-p", "81", "-h", "/www"]
+	    volumeMounts:
+	    - {name: page, mountPath: /www}
+	  volumes:
+	  - name: page
+	    configMap: {name: page}
+	EOF
+	play --publish-all -p "$extra:81" --configmap "$TEST_DIR/cm.yaml" "$TEST_DIR/app.yaml"
+	assert_success
+	for u in "http://127.0.0.1:$port/" "http://127.0.0.1:$extra/"; do
+		got=
+		for _ in $(seq 1 25); do
+			got=$(curl -sf --noproxy '*' -m 2 "$u") && break
+			sleep 0.2
+		done
+		assert_equal "$got" "hello-published" "$u"
+	done
+	# down does not need the ConfigMap to find the pod
+	run_ctr kube down "$TEST_DIR/app.yaml"
+	assert_success
+	assert_output_contains "Pods removed:"
+	assert_no_pods
+}
+
+@test "kube play: unknown fields warn, decoding errors of every file are reported at once" {
+	pod_doc web | sed 's/^spec:/spec:\n  bogusField: 1/' >"$TEST_DIR/warn.yaml"
+	play "$TEST_DIR/warn.yaml"
+	assert_success
+	assert_stderr_matches "^Warning: $TEST_DIR/warn.yaml:[0-9]+:[0-9]+: .*unknown field \"bogusField\""
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad1\n' >"$TEST_DIR/bad1.yaml"
+	pod_doc bad2 | sed 's/    image: .*/    image: 5/' | sed 's/  - name: main/  - name: Main/' >"$TEST_DIR/bad2.yaml"
+	pod_doc good >"$TEST_DIR/good.yaml"
+	play "$TEST_DIR/good.yaml" "$TEST_DIR/bad1.yaml" "$TEST_DIR/bad2.yaml"
+	assert_status 125
+	assert_stderr_contains "$TEST_DIR/bad1.yaml:"
+	assert_stderr_contains "$TEST_DIR/bad2.yaml:"
+	run_ctr pod exists good
+	assert_status 1
 }

@@ -406,6 +406,72 @@ TEST(build_errors)
 	json_object_put(cfg);
 }
 
+TEST(pod_fields)
+{
+	struct ctr_spec s;
+	struct oci_spec_in in;
+	struct pea_err *err = NULL;
+	struct json_object *cfg = busybox_config(), *o, *lx, *v;
+	struct mount_spec m[2] = { 0 };
+	char *shared[] = { "rshared", NULL };
+	char *extra[] = { "POD_IP=10.88.0.5", "LANG=C.UTF-8", NULL };
+	const char *sources[] = { "/var/lib/peapod/pods/P/volumes/cfg", "/host/dir" };
+	bool ro[] = { true, false };
+	const char *txt;
+
+	spec_defaults(&s);
+	m[0] = (struct mount_spec){ .kind = MOUNT_POD_VOLUME, .source = "cfg",
+				    .destination = "/etc/cfg" };
+	m[1] = (struct mount_spec){ .kind = MOUNT_BIND, .source = "/host/dir",
+				    .destination = "/mnt", .options = shared };
+	s.mounts = m;
+	s.n_mounts = 2;
+	input_defaults(&in, &s, cfg);
+	in.mount_sources = sources;
+	in.readonly_mounts = ro;
+	in.env_extra = extra;
+	o = build_ok(&in);
+	CHECK(o != NULL);
+	if (o) {
+		txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE);
+		CHECK(strstr(txt, "\"POD_IP=10.88.0.5\"") != NULL);
+		CHECK(strstr(txt, "\"LANG=C.UTF-8\"") != NULL && !strstr(txt, "\"LANG=C\""));
+		CHECK(strstr(txt, "{\"destination\":\"/etc/cfg\",\"type\":\"bind\",\"source\":"
+			      "\"/var/lib/peapod/pods/P/volumes/cfg\",\"options\":[\"rbind\","
+			      "\"nosuid\",\"nodev\",\"ro\"]}") != NULL);
+		CHECK(strstr(txt, "\"options\":[\"rbind\",\"rw\",\"rshared\"]") != NULL);
+		CHECK(json_object_object_get_ex(o, "linux", &lx) &&
+		      json_object_object_get_ex(lx, "rootfsPropagation", &v));
+		CHECK_STR(json_object_get_string(v), "rshared");
+	}
+	json_object_put(o);
+	/* an unresolved pod volume or subPath is an error, never a joined path */
+	in.mount_sources = NULL;
+	CHECK(oci_spec_build(&in, &err) == NULL);
+	CHECK(err && err->kind == PEA_E_INVALID);
+	pea_err_free(err);
+	err = NULL;
+	m[0] = (struct mount_spec){ .kind = MOUNT_BIND, .source = "/srv", .subpath = "../etc",
+				    .destination = "/x" };
+	CHECK(oci_spec_build(&in, &err) == NULL);
+	CHECK(err && strstr(err->msg, "not resolved"));
+	pea_err_free(err);
+	err = NULL;
+	/* runAsNonRoot with the image's root user */
+	s.n_mounts = 0;
+	s.run_as_non_root = true;
+	CHECK(oci_spec_build(&in, &err) == NULL);
+	CHECK(err && !strcmp(err->msg, "container has runAsNonRoot and image will run as root"));
+	pea_err_free(err);
+	err = NULL;
+	s.user = "1000";
+	o = build_ok(&in);
+	CHECK(o != NULL);
+	json_object_put(o);
+	json_object_put(cfg);
+}
+
 TEST(write_config_json)
 {
 	struct ctr_spec s;
@@ -511,6 +577,7 @@ int main(void)
 	RUN(rlimits_clamped_to_this_process);
 	RUN(argv_rules);
 	RUN(build_errors);
+	RUN(pod_fields);
 	RUN(write_config_json);
 	RUN(etc_hosts_and_resolv);
 	io_rm_rf(root, NULL);

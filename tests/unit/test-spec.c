@@ -93,6 +93,60 @@ TEST(json_round_trip)
 	pea_err_free(err);
 }
 
+TEST(json_round_trip_kube_fields)
+{
+	struct ctr_spec s, t;
+	cleanup_json struct json_object *o = NULL, *o2 = NULL;
+	cleanup_json struct json_object *bad = json_tokener_parse("{\"role\":\"boss\"}");
+	cleanup_err struct pea_err *e = NULL;
+
+	ctr_spec_init(&s);
+	ctr_spec_init(&t);
+	s.name = xstrdup("init1");
+	s.role = CTR_ROLE_INIT;
+	s.pull = PULL_NEVER;
+	s.env_pod_ip = vec("POD_IP", "MY_IP");
+	s.run_as_non_root = true;
+	s.kube = xstrdup("{\"name\":\"init1\"}");
+	s.mounts = xcalloc(2, sizeof(*s.mounts));
+	s.n_mounts = 2;
+	s.mounts[0] = (struct mount_spec){ .kind = MOUNT_POD_VOLUME, .source = xstrdup("cfg"),
+					   .destination = xstrdup("/etc/app"),
+					   .subpath = xstrdup("app.conf") };
+	s.mounts[1] = (struct mount_spec){ .kind = MOUNT_BIND, .source = xstrdup("/srv"),
+					   .destination = xstrdup("/srv"),
+					   .host_path_type = xstrdup("DirectoryOrCreate") };
+	o = ctr_spec_to_json(&s);
+	CHECK_INT(ctr_spec_from_json(o, &t, NULL), 0);
+	CHECK_INT(t.role, CTR_ROLE_INIT);
+	CHECK_INT(t.pull, PULL_NEVER);
+	CHECK(t.env_pod_ip && !strcmp(t.env_pod_ip[1], "MY_IP"));
+	CHECK(t.run_as_non_root);
+	CHECK_STR(t.kube, "{\"name\":\"init1\"}");
+	CHECK_INT(t.n_mounts, 2);
+	CHECK_INT(t.mounts[0].kind, MOUNT_POD_VOLUME);
+	CHECK_STR(t.mounts[0].source, "cfg");
+	CHECK_STR(t.mounts[0].subpath, "app.conf");
+	CHECK_STR(t.mounts[1].host_path_type, "DirectoryOrCreate");
+	o2 = ctr_spec_to_json(&t);
+	CHECK_STR(json_object_to_json_string(o2), json_object_to_json_string(o));
+	ctr_spec_release(&t);
+	ctr_spec_init(&t);
+	s.role = CTR_ROLE_SIDECAR;
+	s.pull = PULL_ALWAYS;
+	json_object_put(o);
+	o = ctr_spec_to_json(&s);
+	CHECK_INT(ctr_spec_from_json(o, &t, NULL), 0);
+	CHECK_INT(t.role, CTR_ROLE_SIDECAR);
+	CHECK_INT(t.pull, PULL_ALWAYS);
+	ctr_spec_release(&t);
+	ctr_spec_init(&t);
+	CHECK_INT(ctr_spec_from_json(bad, &t, &e), -1);
+	CHECK(pea_err_is(e, PEA_E_INVALID));
+	ctr_spec_release(&s);
+	ctr_spec_release(&t);
+}
+
 TEST(from_json_tolerates_old_rows)
 {
 	struct ctr_spec t;
@@ -103,6 +157,9 @@ TEST(from_json_tolerates_old_rows)
 	CHECK_STR(t.image, "x");
 	CHECK_INT(t.stop_timeout, -1);
 	CHECK(t.security.readonly_tmpfs);
+	CHECK_INT(t.role, CTR_ROLE_APP);
+	CHECK_INT(t.pull, PULL_MISSING);
+	CHECK(!t.env_pod_ip && !t.run_as_non_root && !t.kube);
 	ctr_spec_release(&t);
 }
 
@@ -231,6 +288,7 @@ int main(void)
 {
 	RUN(init_defaults);
 	RUN(json_round_trip);
+	RUN(json_round_trip_kube_fields);
 	RUN(from_json_tolerates_old_rows);
 	RUN(parse_volume);
 	RUN(parse_mount);

@@ -216,6 +216,33 @@ TEST(no_passwd_file)
 	pea_err_free(err);
 }
 
+TEST(run_as_non_root)
+{
+	struct pea_err *e = NULL;
+
+	CHECK_INT(user_check_non_root("1000", NULL, 1000, NULL), 0);
+	CHECK_INT(user_check_non_root(NULL, "1000:1000", 1000, NULL), 0);
+	CHECK_INT(user_check_non_root(NULL, NULL, 0, &e), -1);
+	CHECK(e && !strcmp(e->msg, "container has runAsNonRoot and image will run as root"));
+	pea_err_free(e);
+	e = NULL;
+	CHECK_INT(user_check_non_root(NULL, "0", 0, &e), -1);
+	CHECK(e && !strcmp(e->msg, "container has runAsNonRoot and image will run as root"));
+	pea_err_free(e);
+	e = NULL;
+	/* a name cannot be checked before the process runs, even when it is not root */
+	CHECK_INT(user_check_non_root(NULL, "app:app", 1000, &e), -1);
+	CHECK(e && !strcmp(e->msg, "container has runAsNonRoot and image has non-numeric user "
+			   "(app), cannot verify user is non-root"));
+	pea_err_free(e);
+	e = NULL;
+	CHECK_INT(user_check_non_root("0", "1000", 0, &e), -1);
+	CHECK(e && !strcmp(e->msg, "container's runAsUser breaks non-root policy"));
+	pea_err_free(e);
+	/* runAsUser wins over the image's name */
+	CHECK_INT(user_check_non_root("1000", "app", 1000, NULL), 0);
+}
+
 int main(void)
 {
 	make_rootfs();
@@ -226,6 +253,7 @@ int main(void)
 	RUN(unknown_names_fail_clearly);
 	RUN(symlinks_out_of_the_rootfs_are_refused);
 	RUN(no_passwd_file);
+	RUN(run_as_non_root);
 	io_rm_rf(root, NULL);
 	return tap_done();
 }
