@@ -332,7 +332,7 @@ measure() {
 	med[$1]=$(median <"$W/$1.times")
 }
 
-echo "kube play + kube down: $N runs each, runtime $RUNTIME, $(nproc) CPUs"
+echo "kube play + kube down: $N runs each, runtime $RUNTIME, $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg)"
 echo "floor: $floor_note (run -d of each container, then delete -f)"
 echo "networks: peapod '$PP_NET' $PP_SUBNET, podman '$PM_NET' $PM_SUBNET"
 rows=()
