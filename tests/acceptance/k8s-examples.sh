@@ -84,6 +84,9 @@ trap 'exit 130' INT TERM
 #   host :: CMD :: RE         CMD on the host (before kube down) likewise
 #   either CHECK || CHECK     one of them holds
 #
+# and for every manifest: `kube down` removes everything, within the grace
+# period (DOWN_LIMIT).
+#
 # Container names are podman's: <pod>-<container>; Deployment and DaemonSet
 # pods are <name>-pod (<name>-pod-I with replicas > 1).  @NODE@ stands for
 # this machine's name (spec.nodeName), @IP@ for an IPv4 address.
@@ -432,6 +435,11 @@ check() {
 }
 
 # ---- play every manifest ----
+# kube down: no manifest sets terminationGracePeriodSeconds, so Kubernetes
+# is done with each pod within 30 s (pods in parallel); a few seconds more
+# for the commands themselves.
+GRACE=30
+DOWN_LIMIT=$((GRACE + 5))
 if [ $# -gt 0 ]; then
 	MANIFESTS=("$@")
 else
@@ -494,6 +502,8 @@ for m in "${MANIFESTS[@]}"; do
 		*) r="kube down (rc $down_rc, $down_s s)" ;;
 		esac
 		reasons+=("$r and left containers: ${left% }")
+	elif [ -n "$down_s" ] && awk -v s="$down_s" -v l="$DOWN_LIMIT" 'BEGIN {exit !(s > l)}'; then
+		reasons+=("kube down took $down_s s: Kubernetes stops a pod's containers in parallel (sidecars after the others) within the pod's grace period, ${GRACE} s here")
 		"${PP[@]}" pod rm -a -f >/dev/null 2>&1
 		"${PP[@]}" rm -a -f >/dev/null 2>&1
 	fi
