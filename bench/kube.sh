@@ -281,10 +281,12 @@ running_in() {
 }
 
 # cycle TOOL K I: one timed play + down of the K-container pod (or, for
-# the floor, K containers run and deleted); prints milliseconds.  The
-# warm-up checks, untimed, that all K containers run after the play.
+# the floor, K containers run and deleted); prints the milliseconds of the
+# whole, of the first half (play; run -d) and of the second (down;
+# delete -f).  The warm-up checks, untimed, that all K containers run after
+# the play.
 cycle() {
-	local t0 t1 t2 i n f=bench/kube-$2.yaml pod=bench-kube-$2
+	local t0 t1 tm i n f=bench/kube-$2.yaml pod=bench-kube-$2
 	t0=$(now_ns)
 	case "$1" in
 	floor)
@@ -292,6 +294,7 @@ cycle() {
 			"$RUNTIME_FLOOR" --root "$FLOOR_ROOT" run -d -b "$B" "k$2-$3-$i" \
 				</dev/null >/dev/null 2>&1 || return 1
 		done
+		tm=$(now_ns)
 		for ((i = 0; i < $2; i++)); do
 			"$RUNTIME_FLOOR" --root "$FLOOR_ROOT" delete -f "k$2-$3-$i" >/dev/null 2>&1 || return 1
 		done
@@ -302,34 +305,38 @@ cycle() {
 		local -n T=$tn P=$pl
 		"${T[@]}" kube play "${P[@]}" "$f" </dev/null >/dev/null 2>"$W/err" ||
 			{ cat "$W/err" >&2; return 1; }
+		tm=$(now_ns)
 		if [ "$3" = warm ]; then
-			t1=$(now_ns)
 			n=$(running_in "$tn" "$pod")
 			[ "$n" = "$2" ] || echo "note: $1: $n of $2 containers of $pod run after kube play" >&2
-			t2=$(now_ns)
-			t0=$((t0 + t2 - t1))
+			t1=$(now_ns)
+			t0=$((t0 + t1 - tm))
+			tm=$t1
 		fi
 		"${T[@]}" kube down "$f" </dev/null >/dev/null 2>"$W/err" ||
 			{ cat "$W/err" >&2; return 1; }
 		;;
 	esac
 	t1=$(now_ns)
-	echo $(((t1 - t0) / 1000000))
+	echo "$(((t1 - t0) / 1000000)) $(((tm - t0) / 1000000)) $(((t1 - tm) / 1000000))"
 }
 
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
-# measure KEY TOOL K: warm-up, then N cycles into $W/KEY.times.
-declare -A med
+# measure KEY TOOL K: warm-up, then N cycles into $W/KEY.runs (one line
+# per cycle: whole, play, down); medians in med, medp, medd.
+declare -A med medp medd
 measure() {
 	local i
-	: >"$W/$1.times"
+	: >"$W/$1.runs"
 	med[$1]=
 	cycle "$2" "$3" warm >/dev/null || { echo "$2 $3 containers: warm-up failed" >&2; return 0; }
 	for ((i = 0; i < N; i++)); do
-		cycle "$2" "$3" "$i" >>"$W/$1.times" || { echo "$2 $3 containers: run $i failed" >&2; return 0; }
+		cycle "$2" "$3" "$i" >>"$W/$1.runs" || { echo "$2 $3 containers: run $i failed" >&2; return 0; }
 	done
-	med[$1]=$(median <"$W/$1.times")
+	med[$1]=$(awk '{print $1}' "$W/$1.runs" | median)
+	medp[$1]=$(awk '{print $2}' "$W/$1.runs" | median)
+	medd[$1]=$(awk '{print $3}' "$W/$1.runs" | median)
 }
 
 echo "kube play + kube down: $N runs each, runtime $RUNTIME, $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg)"
@@ -345,19 +352,20 @@ done
 
 ratio() { [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", b ? a / b : 0}' || echo -; }
 declare -A target=([peapod-1]="<=5x" [peapod-3]="<=8x")
-printf '%-16s %10s %10s %10s %7s  %s\n' SCENARIO MEDIAN_MS VS_PODMAN VS_FLOOR TARGET RUNS_MS
+printf '%-16s %9s %9s %9s %9s %9s %6s  %s\n' SCENARIO MEDIAN_MS VS_PODMAN VS_FLOOR PLAY_MS DOWN_MS TARGET RUNS_MS
 for k in "${rows[@]}"; do
 	m=${med[$k]}
 	n=${k#*-}
 	name="${k%-*}-${n}ctr"
 	[ "${k%-*}" != floor ] || name="$RUNTIME_FLOOR-${n}ctr"
 	if [ -z "$m" ]; then
-		printf '%-16s %10s\n' "$name" failed
+		printf '%-16s %9s\n' "$name" failed
 		continue
 	fi
 	pm=
 	[ "${k%-*}" = floor ] || pm=${med[podman-$n]:-}
-	printf '%-16s %10s %10s %10s %7s  %s\n' "$name" "$m" "$(ratio "$m" "$pm")" \
-		"$(ratio "$m" "${med[floor-$n]:-}")" "${target[$k]:--}" "$(tr '\n' ' ' <"$W/$k.times")"
+	printf '%-16s %9s %9s %9s %9s %9s %6s  %s\n' "$name" "$m" "$(ratio "$m" "$pm")" \
+		"$(ratio "$m" "${med[floor-$n]:-}")" "${medp[$k]}" "${medd[$k]}" "${target[$k]:--}" \
+		"$(awk '{printf "%s ", $1}' "$W/$k.runs")"
 done
 for k in "${rows[@]}"; do [ -n "${med[$k]}" ] || exit 1; done
