@@ -89,7 +89,9 @@ static int pod_sc_validate(struct kschema_ctx *c, const struct kschema_field *ta
 
 	for (i = 0; i < sc->nsysctls; i++) {
 		for (j = 0; sc->sysctls[i].name && j < i; j++) {
-			if (!sc->sysctls[j].name || strcmp(sc->sysctls[j].name, sc->sysctls[i].name))
+			const char *other = sc->sysctls[j].name;
+
+			if (!other || strcmp(other, sc->sysctls[i].name))
 				continue;
 			kschema_enter(c, map, "sysctls");
 			ret = kschema_fail_key(c, kschema_enter_index(c, seq, i), "name",
@@ -307,7 +309,8 @@ static void check_ports(struct pod_walk *w, const char *list,
 				w->ret = ctr_fail(w->c, w->spec, list, i, "ports", j, "hostPort",
 						  "duplicate value \"%s/%s/%d\"",
 						  p->host_ip ? p->host_ip : "",
-						  p->protocol ? p->protocol : "", (int)p->host_port);
+						  p->protocol ? p->protocol : "",
+						  (int)p->host_port);
 		}
 	}
 }
@@ -354,11 +357,13 @@ static void check_host(struct pod_walk *w, struct kube_pod_spec *p)
 			w->ret = kschema_fail_key(w->c, w->spec, "dnsConfig",
 						  "required value: must provide `dnsConfig` when "
 						  "`dnsPolicy` is None");
-		else if (!strv_len(p->dns_config->nameservers))
-			w->ret = kschema_fail_key(w->c, kyaml_get(w->spec, "dnsConfig"),
+		else if (!strv_len(p->dns_config->nameservers)) {
+			w->ret = kschema_fail_key(w->c, kschema_enter(w->c, w->spec, "dnsConfig"),
 						  "nameservers",
 						  "required value: must provide at least one DNS "
 						  "nameserver when `dnsPolicy` is None");
+			kschema_leave(w->c, 1);
+		}
 	}
 	if (sa && *sa && !kschema_has_key(w->spec, "serviceAccountName")) {
 		free(p->service_account_name);

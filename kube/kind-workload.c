@@ -106,6 +106,33 @@ static bool req_matches(const struct kube_label_req *r, const struct kube_map *l
 	return !v || strv_find(r->values, v) < 0; /* NotIn */
 }
 
+/* Whether the selector converts to a labels.Selector at all (else the API
+ * server reports it and does not compare it with the template). */
+static bool selector_valid(const struct kube_deployment *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->selector_labels.n; i++) {
+		cleanup_free char *kmsg = kschema_check_label_key(&d->selector_labels.keys[i]);
+		cleanup_free char *vmsg = kschema_label_value_msg(d->selector_labels.values[i]);
+
+		if (kmsg || vmsg)
+			return false;
+	}
+	for (i = 0; i < d->nselector_exprs; i++) {
+		const struct kube_label_req *r = &d->selector_exprs[i];
+		cleanup_free char *kmsg = r->key ? kschema_check_label_key(&r->key) : NULL;
+		const char *op = r->op ? r->op : "";
+		bool set_op = !strcmp(op, "In") || !strcmp(op, "NotIn");
+		bool exist_op = !strcmp(op, "Exists") || !strcmp(op, "DoesNotExist");
+
+		if (!r->key || kmsg || (!set_op && !exist_op) ||
+		    set_op != (strv_len(r->values) > 0))
+			return false;
+	}
+	return true;
+}
+
 static bool selector_matches(const struct kube_deployment *d)
 {
 	const struct kube_map *labels = &d->template.meta.labels;
@@ -151,12 +178,14 @@ static int deployment_common(struct kschema_ctx *c, const struct kyaml_node *spe
 	const struct kyaml_node *tpl = kyaml_get(spec, "template"), *n;
 	int ret = 0;
 
-	if (!kschema_has_key(spec, "selector") || !kschema_has_key(spec, "template"))
+	if (!kschema_has_key(spec, "template"))
 		return 0; /* "required value" already */
-	if (!d->selector_labels.n && !d->nselector_exprs) {
+	if (!kschema_has_key(spec, "selector")) {
+		/* "required value" already */
+	} else if (!d->selector_labels.n && !d->nselector_exprs) {
 		ret = kschema_fail_key(c, spec, "selector",
 				       "invalid value: empty selector is invalid for %s", kind);
-	} else if (!selector_matches(d)) {
+	} else if (selector_valid(d) && !selector_matches(d)) {
 		n = kschema_enter(c, kschema_enter(c, spec, "template"), "metadata");
 		ret = kschema_fail_key(c, n ? n : tpl, "labels",
 				       "invalid value: `selector` does not match template "

@@ -453,8 +453,15 @@ struct kube_object {
  * Warnings (unknown fields, like kubectl --validate=warn) are appended to
  * *warnings (a NULL-terminated vector; *warnings may be NULL), each as
  * "FILE:LINE:COL: PATH: unknown field \"x\"" where PATH is the path of the
- * mapping holding the field (omitted at the top level).  They are appended
- * on failure too.
+ * mapping holding the field (omitted at the top level), or "FILE:LINE:COL:
+ * PATH: not supported by peapod, ignored" for a Kubernetes field peapod
+ * accepts but does not apply (seLinuxOptions, volumeDevices, ...).  They
+ * are appended on failure too.
+ *
+ * Paths and messages are the API server's ("spec.containers[0].image:
+ * required value", "...: unsupported value \"x\": supported values: ...").
+ * Each item of a List is an object of its own: its file, doc and line are
+ * set, its line being the item's, and its errors carry its own paths.
  *
  * Errors: type mismatches, missing required fields, invalid values.  Up to
  * KSCHEMA_MAX_ERRORS are collected; then -1 is returned with *err set (kind

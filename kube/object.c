@@ -131,8 +131,12 @@ static void list_append(struct kube_object *list, struct kube_object *o)
 {
 	size_t add = o->kind == KUBE_LIST ? o->u.list.nitems : 1;
 
+	if (!add) { /* an empty List */
+		kube_object_release(o);
+		return;
+	}
 	list->u.list.items = xrealloc(list->u.list.items,
-				      (list->u.list.nitems + add + 1) * sizeof(*o));
+				      (list->u.list.nitems + add) * sizeof(*o));
 	if (o->kind == KUBE_LIST) {
 		memcpy(list->u.list.items + list->u.list.nitems, o->u.list.items,
 		       add * sizeof(*o));
@@ -290,6 +294,10 @@ static void objects_append(struct kube_objects *objs, struct kube_object *o)
 {
 	size_t add = o->kind == KUBE_LIST ? o->u.list.nitems : 1;
 
+	if (!add) { /* an empty List */
+		kube_object_release(o);
+		return;
+	}
 	objs->v = xrealloc(objs->v, (objs->n + add) * sizeof(*o));
 	if (o->kind == KUBE_LIST) {
 		memcpy(objs->v + objs->n, o->u.list.items, add * sizeof(*o));

@@ -27,7 +27,7 @@ static ssize_t env_find(const struct kplan_env *e, const char *name)
 	return -1;
 }
 
-void kplan_env_set(struct kplan_env *e, const char *name, const char *value, bool pod_ip)
+static void env_set(struct kplan_env *e, const char *name, const char *value, bool pod_ip)
 {
 	ssize_t i = env_find(e, name);
 
@@ -117,7 +117,7 @@ static void add_source(struct kplan_pod *p, const struct kube_env_from *f,
 			strbuf_addf(&bad, "%s\"%s\"", bad.len ? ", " : "", name);
 			continue;
 		}
-		kplan_env_set(env, name, data->values[i], false);
+		env_set(env, name, data->values[i], false);
 	}
 	if (bad.len)
 		kplan_warn(p->k, &f->pos, "keys %s skipped: not valid environment variables "
@@ -244,11 +244,11 @@ static int plan_env_var(struct kplan_pod *p, const struct kube_container *c,
 		if (ret <= 0)
 			return ret;
 		if (!value) {
-			kplan_env_set(env, e->name, NULL, true);
+			env_set(env, e->name, NULL, true);
 			return 0;
 		}
 	}
-	kplan_env_set(env, e->name, value ? value : "", false);
+	env_set(env, e->name, value ? value : "", false);
 	return 0;
 }
 

@@ -57,7 +57,7 @@ void kplan_fail(struct kplan *k, const struct kube_pos *pos, const char *fmt, ..
 	__attribute__((format(printf, 3, 4)));
 void kplan_warn(struct kplan *k, const struct kube_pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Path helpers: push ".key", "[i]", ".key[i]"; pop n components. */
+/* The path (kyaml_path): push ".key" or ".key[i]" as one component; pop n. */
 void kplan_key(struct kplan *k, const char *key);
 void kplan_idx(struct kplan *k, const char *key, size_t i);
 void kplan_pop(struct kplan *k, size_t n);
@@ -77,8 +77,6 @@ struct kplan_pod {
 	const char *namespace;          /* "default" when unset */
 	const struct kube_meta *meta;   /* labels, annotations (template's) */
 	const struct kube_pod_spec *spec;
-	size_t spec_depth;              /* path components of the spec ("spec" or
-					 * "spec.template.spec") */
 	char uid[37];
 	bool job;
 	int32_t backoff_limit;
@@ -92,15 +90,13 @@ struct kplan_env {
 	size_t n, alloc;
 };
 
-void kplan_env_set(struct kplan_env *e, const char *name, const char *value, bool pod_ip);
 /* kube_expand over env, with a warning at pos for a $(VAR) that names a
  * variable set only at start (the pod IP). */
 char *kplan_expand(struct kplan_pod *p, const struct kube_pos *pos, struct kplan_env *env,
 		   const char *in);
 void kplan_env_release(struct kplan_env *e);
 
-/* The pod (plan-pod.c): pod_spec fields, and the whole pod. */
-int kplan_pod_spec(struct kplan_pod *p);
+/* The whole pod: pod_spec and containers (plan-pod.c). */
 int kplan_pod_build(struct kplan_pod *p);
 
 /* A container (plan-ctr.c). */

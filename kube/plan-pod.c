@@ -229,7 +229,7 @@ static int plan_dns(struct kplan_pod *p)
 	return ret;
 }
 
-int kplan_pod_spec(struct kplan_pod *p)
+static int plan_pod_spec(struct kplan_pod *p)
 {
 	const struct kube_pod_spec *s = p->spec;
 	struct pod_spec *pod = &p->out->pod;
@@ -342,7 +342,7 @@ int kplan_pod_build(struct kplan_pod *p)
 	pod_uid(p->namespace, p->name, p->uid);
 	if (check_restart_policy(p) < 0)
 		ret = -1;
-	if (kplan_pod_spec(p) < 0)
+	if (plan_pod_spec(p) < 0)
 		ret = -1;
 	pp->ctrs = xcalloc(n ? n : 1, sizeof(*pp->ctrs));
 	for (i = 0; i < n; i++)

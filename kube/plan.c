@@ -245,8 +245,7 @@ static void plan_pods(struct kplan *k, const struct workload *w)
 					    : xasprintf("%s-pod-%d", w->name, (int)i);
 		struct kplan_pod p = {
 			.k = k, .name = name, .namespace = w->namespace, .meta = w->meta,
-			.spec = w->spec, .spec_depth = w->templ ? 3 : 1, .job = w->job,
-			.backoff_limit = w->backoff_limit,
+			.spec = w->spec, .job = w->job, .backoff_limit = w->backoff_limit,
 		};
 		struct play_pod *pp;
 		int ret;

@@ -450,8 +450,15 @@ char *kschema_b64_decode(const char *s, size_t len, size_t *outlen, size_t *bad)
 			return NULL;
 		n += (size_t)r;
 	}
-	if (q) {
+	if (q) { /* a short last group: a bad character in it comes first */
+		size_t k;
+
 		*bad = len;
+		for (k = 0; k < q; k++)
+			if (g[k] != '=' && b64_val((unsigned char)g[k]) < 0) {
+				*bad = at[k];
+				break;
+			}
 		return NULL;
 	}
 	*outlen = n;

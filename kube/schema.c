@@ -40,8 +40,8 @@ bool kschema_full(const struct kschema_ctx *c)
 	return c->nerrors >= KSCHEMA_MAX_ERRORS;
 }
 
-static void vfail(struct kschema_ctx *c, const struct kyaml_node *at, const char *fmt,
-		  va_list ap)
+static void __attribute__((format(printf, 3, 0)))
+vfail(struct kschema_ctx *c, const struct kyaml_node *at, const char *fmt, va_list ap)
 {
 	cleanup_free char *text = NULL, *m = NULL;
 

@@ -1,9 +1,13 @@
-/* libFuzzer target: the kube YAML reader.  Parses the input, then walks every
- * tree through the public accessors (aliases share subtrees: the walk is
- * bounded by the node cap). */
+/* libFuzzer target: the kube YAML reader and the object decoder.  Parses the
+ * input, walks every tree through the public accessors (aliases share
+ * subtrees: the walk is bounded by the node cap), then decodes the stream
+ * with kube_load as `kube play` does. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/strv.h"
+#include "kube/kube.h"
 #include "kube/yaml.h"
 
 #include "base/banned.h"
@@ -48,6 +52,26 @@ static size_t walk(const struct kyaml_node *n, size_t budget)
 	return seen;
 }
 
+/* Every object kept has its file; every error names the file. */
+static void load(const uint8_t *data, size_t size)
+{
+	struct kube_objects objs = { 0 };
+	struct pea_err *err = NULL;
+	char **warnings = NULL;
+	size_t i;
+
+	if (kube_load("fuzz.yaml", (const char *)data, size, &objs, &warnings, &err) < 0) {
+		if (!err || !err->msg || strncmp(err->msg, "fuzz.yaml:", 10))
+			abort();
+		pea_err_free(err);
+	}
+	for (i = 0; i < objs.n; i++)
+		if (!objs.v[i].file || objs.v[i].kind == KUBE_LIST)
+			abort();
+	kube_objects_release(&objs);
+	strv_free(warnings);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kyaml_doc *docs = NULL;
@@ -63,5 +87,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++)
 		walk(docs[i].root, 100000);
 	kyaml_docs_free(docs, n);
+	load(data, size);
 	return 0;
 }

@@ -57,6 +57,7 @@ static int decode(const char *s)
 	} while (0)
 
 #define POD_HEAD "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n"
+#define CTR_PORTS POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n"
 
 TEST(configmap_good)
 {
@@ -255,19 +256,19 @@ TEST(pod_yaml11_bool_in_env)
 
 TEST(pod_ports_range)
 {
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 0\n",
+	CHECK_ERR(CTR_PORTS "    - containerPort: 0\n",
 		  "app.yaml:10:22: spec.containers[0].ports[0].containerPort: invalid value 0: "
 		  "must be between 1 and 65535, inclusive");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 70000\n",
+	CHECK_ERR(CTR_PORTS "    - containerPort: 70000\n",
 		  "app.yaml:10:22: spec.containers[0].ports[0].containerPort: invalid value "
 		  "70000: must be between 1 and 65535, inclusive");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n    - hostPort: 80\n",
+	CHECK_ERR(CTR_PORTS "    - hostPort: 80\n",
 		  "app.yaml:10:7: spec.containers[0].ports[0].containerPort: required value");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n"
+	CHECK_ERR(CTR_PORTS ""
 		  "    - {containerPort: 80, protocol: tcp}\n",
 		  "app.yaml:10:37: spec.containers[0].ports[0].protocol: unsupported value "
 		  "\"tcp\": supported values: \"TCP\", \"UDP\", \"SCTP\"");
-	CHECK_ERR(POD_HEAD "  containers:\n  - name: a\n    image: x\n    ports:\n"
+	CHECK_ERR(CTR_PORTS ""
 		  "    - containerPort: 99999999999\n",
 		  "app.yaml:10:22: spec.containers[0].ports[0].containerPort: invalid value "
 		  "99999999999: out of range for a 32-bit integer");
