@@ -219,14 +219,12 @@ sh "$EXAMPLES/make-standin-images.sh" "$LAYOUT" >"$W/standin.log" 2>&1 ||
 # the layout is an oci-archive once tarred: one `load` for all of them
 tar -C "$LAYOUT" -cf "$W/standins.tar" oci-layout index.json blobs || die "tar of the layout failed"
 "${PP[@]}" load -q -i "$W/standins.tar" >/dev/null || die "peapod load of the stand-ins failed"
-nrefs=0
 while read -r tag ref; do
 	d=$(jq -r --arg t "$tag" '.manifests[] |
 		select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' \
 		"$LAYOUT/index.json") || die "no '$tag' in the layout"
 	id=$(jq -r .config.digest "$LAYOUT/blobs/sha256/${d#sha256:}") || die "no manifest for '$tag'"
 	"${PP[@]}" tag "${id#sha256:}" "$ref" || die "peapod tag $tag $ref failed"
-	nrefs=$((nrefs + 1))
 done <"$LAYOUT/images.tsv"
 echo "$(wc -l <"$LAYOUT/images.tsv") references of $(jq '.manifests | length' "$LAYOUT/index.json") stand-ins loaded into a private store"
 
@@ -434,6 +432,24 @@ check() {
 	return 1
 }
 
+# clean_store M: remove what M left, so that the next manifest starts from
+# an empty store; the harness cannot go on when that fails.
+clean_store() {
+	local i left
+	for i in 1 2 3; do
+		{
+			echo "### pod rm -a -f (attempt $i)"
+			"${PP[@]}" pod rm -a -f
+			echo "### rm -a -f"
+			"${PP[@]}" rm -a -f
+		} >>"$RES/$(basename "${1%.yaml}")/cleanup.log" 2>&1
+		left=$("${PP[@]}" ps -a --format '{{.Names}}' 2>&1 | tr '\n' ' ')
+		[ -n "${left// /}" ] || return 0
+		sleep 2
+	done
+	die "after $1, the store cannot be emptied (left: $left); see $RES/$(basename "${1%.yaml}")/cleanup.log"
+}
+
 # ---- play every manifest ----
 # kube down: no manifest sets terminationGracePeriodSeconds, so Kubernetes
 # is done with each pod within 30 s (pods in parallel); a few seconds more
@@ -502,10 +518,9 @@ for m in "${MANIFESTS[@]}"; do
 		*) r="kube down (rc $down_rc, $down_s s)" ;;
 		esac
 		reasons+=("$r and left containers: ${left% }")
+		clean_store "$m"
 	elif [ -n "$down_s" ] && awk -v s="$down_s" -v l="$DOWN_LIMIT" 'BEGIN {exit !(s > l)}'; then
 		reasons+=("kube down took $down_s s: Kubernetes stops a pod's containers in parallel (sidecars after the others) within the pod's grace period, ${GRACE} s here")
-		"${PP[@]}" pod rm -a -f >/dev/null 2>&1
-		"${PP[@]}" rm -a -f >/dev/null 2>&1
 	fi
 	total=$((total + 1))
 	if [ ${#reasons[@]} = 0 ]; then
