@@ -4,7 +4,7 @@
 #   make                      developer build (-Werror)
 #   make SANITIZE=address,undefined
 #   make deps                 install every Debian package needed (idempotent)
-#   make unit | e2e | check | fuzz | bench
+#   make unit | e2e | check | fuzz | bench | acceptance
 
 CC      ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -124,8 +124,10 @@ demo: deps
 	$(MAKE) all
 	@tests/demo.sh
 
+# Real-world manifests (../shared/k8s-examples) played with peapod and
+# compared with what Kubernetes does; a report, not part of `make check`.
 acceptance: all
-	@tests/acceptance.sh
+	@tests/acceptance/k8s-examples.sh
 
 # Every Debian package the project needs to build, run and test.
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
