@@ -2,6 +2,7 @@
  * replaced pods, volumes, then pods one by one; any failure undoes what
  * this call made. */
 #include "podengine/play.h"
+#include "podengine/parallel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -402,9 +403,31 @@ fail:
 
 /* ---- kube down ------------------------------------------------------------ */
 
+struct down_batch {
+	char **ids;
+	int timeout;
+};
+
+/* One pod's stop (in a child of its own: the pods of a manifest go down at
+ * once, as a cluster deletes them); pod_remove later forces what it could
+ * not stop. */
+static int stop_pod(struct pea_ctx *ctx, size_t i, void *arg, struct pea_err **err)
+{
+	struct down_batch *b = arg;
+	struct pea_err *e = NULL;
+
+	(void)err;
+	if (pod_stop(ctx, b->ids[i], b->timeout, &e) < 0) {
+		log_warn(&ctx->log, "stop pod '%s': %s", b->ids[i], e->msg);
+		pea_err_free(e);
+	}
+	return 0;
+}
+
 static void down_pods(struct pea_ctx *ctx, char *const *names, int timeout, char ***removed,
 		      struct pea_err **first)
 {
+	struct down_batch b = { .timeout = timeout };
 	struct pod_info *list = NULL;
 	size_t nl = 0;
 	struct pea_err *e = NULL;
@@ -416,21 +439,19 @@ static void down_pods(struct pea_ctx *ctx, char *const *names, int timeout, char
 	for (; names && *names; names++) {
 		const char *id = pod_by_name(list, nl, *names);
 
-		if (!id)
-			continue;
-		e = NULL;
-		if (pod_stop(ctx, id, timeout, &e) < 0) {
-			/* pod_remove below forces what stop could not */
-			log_warn(&ctx->log, "stop pod '%s': %s", *names, e->msg);
-			pea_err_free(e);
-			e = NULL;
-		}
-		if (pod_remove(ctx, id, true, &e) < 0)
-			keep_err(first, e);
-		else
-			strv_push(removed, id);
+		if (id)
+			strv_push(&b.ids, id);
 	}
 	pod_info_list_free(list, nl);
+	par_each(ctx, strv_len(b.ids), stop_pod, &b, NULL);
+	for (char **id = b.ids; id && *id; id++) {
+		e = NULL;
+		if (pod_remove(ctx, *id, true, &e) < 0)
+			keep_err(first, e);
+		else
+			strv_push(removed, *id);
+	}
+	strv_free(b.ids);
 }
 
 int play_down(struct pea_ctx *ctx, char *const *pod_names, const struct play_volume *vols,

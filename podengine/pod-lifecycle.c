@@ -9,6 +9,7 @@
  * containers newest first, the infra, net_teardown and the netns. */
 #include "podengine/pod.h"
 #include "podengine/pod-internal.h"
+#include "podengine/parallel.h"
 #include "podengine/hostinfo.h"
 #include "podengine/pod-volume.h"
 #include "podengine/state.h"
@@ -17,6 +18,7 @@
 #include "base/cleanup.h"
 #include "base/io.h"
 #include "base/json.h"
+#include "base/strv.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
@@ -380,6 +382,26 @@ static int load_locked(struct pea_ctx *ctx, const char *name, struct pod_info *p
 	return 0;
 }
 
+struct stop_batch {
+	char **ids;
+	int timeout;
+};
+
+static int stop_one(struct pea_ctx *ctx, size_t i, void *arg, struct pea_err **err)
+{
+	struct stop_batch *b = arg;
+
+	return ctr_stop(ctx, b->ids[i], b->timeout, err);
+}
+
+/* Which stop pass a container belongs to: apps first, then sidecars and
+ * init containers, then the infra (Kubernetes stops sidecars after the
+ * containers they serve). */
+static int stop_pass(const struct ctr_info *ci)
+{
+	return ci->infra ? 2 : ci->spec.role == CTR_ROLE_APP ? 0 : 1;
+}
+
 int pod_stop_locked(struct pea_ctx *ctx, struct pod_info *pi, int timeout, struct pea_err **err)
 {
 	struct ctr_info *ctrs = NULL;
@@ -390,21 +412,24 @@ int pod_stop_locked(struct pea_ctx *ctx, struct pod_info *pi, int timeout, struc
 
 	if (pod_containers(ctx, pi->id, &ctrs, &n, err) < 0)
 		return -1;
-	/* apps newest first, then the infra */
-	for (pass = 0; pass < 2; pass++) {
-		for (i = n; i-- > 0;) {
-			struct pea_err *e = NULL;
+	/* each pass at once, as the kubelet does: N containers that use their
+	 * whole grace period take one grace period */
+	for (pass = 0; pass < 3; pass++) {
+		struct stop_batch b = { .timeout = timeout };
+		struct pea_err *e = NULL;
 
-			if (ctrs[i].infra != (pass == 1) || !active(&ctrs[i]))
-				continue;
+		for (i = n; i-- > 0;)
+			if (stop_pass(&ctrs[i]) == pass && active(&ctrs[i]))
+				strv_push(&b.ids, ctrs[i].id);
+		if (b.ids)
 			ran = true;
-			if (ctr_stop(ctx, ctrs[i].id, timeout, &e) < 0) {
-				if (!first)
-					first = e;
-				else
-					pea_err_free(e);
-			}
+		if (par_each(ctx, strv_len(b.ids), stop_one, &b, &e) < 0) {
+			if (!first)
+				first = e;
+			else
+				pea_err_free(e);
 		}
+		strv_free(b.ids);
 	}
 	for (i = 0; i < n; i++)
 		ran |= ctrs[i].state != CTR_CREATED;
