@@ -398,6 +398,12 @@ spec:
 }
 
 @test "kube generate: podman's errors for what cannot be generated" {
+	run_ctr kube --help
+	assert_output_matches '^  generate +print Kubernetes YAML'
+	run_ctr kube generate --help
+	assert_success
+	assert_output_contains "Usage: peapod kube generate [options] POD|CONTAINER|VOLUME"
+	assert_output_contains "-f, --filename FILE"
 	ctr pod create --name lonely >/dev/null
 	id=$(ctr pod inspect --format '{{.Id}}' lonely)
 	run_ctr kube generate lonely
