@@ -542,6 +542,17 @@ TEST(infra_only_pod_is_an_error)
 	CHECK(gen(&p, 1, NULL, NULL) == NULL);
 	CHECK_STR(errmsg, "pod 5a5a5a5a5a5a only has an infra container");
 	release(&c, 1);
+	/* without infra nothing is shared: generated, with a note */
+	c = mk("empty-app", "localhost/busybox:1", busybox_cfg);
+	c.spec.stop_timeout = 30;
+	pi.spec.infra = false;
+	CHECK_GEN(gen(&p, 1, NULL, NULL),
+		  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: empty\n  labels:\n"
+		  "    app: empty\nspec:\n  restartPolicy: Never\n  containers:\n"
+		  "  - name: app\n    image: localhost/busybox:1\n");
+	CHECK(has_note("pod \"empty\" does not share the network, IPC and UTS namespaces "
+		       "among its containers; a Kubernetes pod does"));
+	release(&c, 1);
 	pod_info_release(&pi);
 }
 
