@@ -6,6 +6,7 @@
 #include "base/strv.h"
 #include "base/xalloc.h"
 #include "podengine/container.h"
+#include "podengine/pod.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ const char cli_ps_help[] =
 	"  -f, --filter K=V       status=, name=, id=, label=K[=V], pod=; repeatable\n"
 	"  --format FORMAT        json or a Go template ('{{.Names}} {{.Status}}')\n"
 	"  --no-trunc             full ids and commands\n"
+	"  -p, --pod              show the pod id and name of each container\n"
 	"  -q, --quiet            ids only\n";
 
 static bool has_label(char *const *labels, const char *want)
@@ -146,14 +148,19 @@ static char *command_text(struct json_object *ps, bool notrunc)
 	return strbuf_detach(&sb, NULL);
 }
 
-static void print_table(struct pea_ctx *ctx, struct ctr_info *list, size_t n, bool notrunc)
+static void print_table(struct pea_ctx *ctx, struct ctr_info *list, size_t n, bool notrunc,
+			bool with_pod)
 {
 	struct fmt_table *t = fmt_table_new();
 	int64_t now = (int64_t)time(NULL);
 	size_t i;
 
-	fmt_table_row(t, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
-		      "NAMES", NULL);
+	if (with_pod)
+		fmt_table_row(t, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
+			      "NAMES", "POD ID", "PODNAME", NULL);
+	else
+		fmt_table_row(t, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
+			      "NAMES", NULL);
 	for (i = 0; i < n; i++) {
 		struct json_object *ps = ctr_ps_json(ctx, &list[i]);
 		cleanup_free char *id = xstrndup(list[i].id, notrunc ? 64 : 12);
@@ -161,8 +168,19 @@ static void print_table(struct pea_ctx *ctx, struct ctr_info *list, size_t n, bo
 		cleanup_free char *created = fmt_human_ago(list[i].created / 1000000000LL, now);
 		cleanup_free char *status = status_text(ps, &list[i], now);
 
-		fmt_table_row(t, id, list[i].image_name ? list[i].image_name : "", cmd, created,
-			      status, "", list[i].name, NULL);
+		if (with_pod) {
+			struct json_object *pn = NULL;
+			cleanup_free char *pod = xstrndup(list[i].pod_id ? list[i].pod_id : "",
+							  notrunc ? 64 : 12);
+
+			json_object_object_get_ex(ps, "PodName", &pn);
+			fmt_table_row(t, id, list[i].image_name ? list[i].image_name : "", cmd,
+				      created, status, "", list[i].name, pod,
+				      pn ? json_object_get_string(pn) : "", NULL);
+		} else {
+			fmt_table_row(t, id, list[i].image_name ? list[i].image_name : "", cmd,
+				      created, status, "", list[i].name, NULL);
+		}
 		json_object_put(ps);
 	}
 	fmt_table_print(t, stdout);
@@ -196,9 +214,10 @@ int cmd_ps(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 		{ "filter", required_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "no-trunc", no_argument, NULL, OPT_NOTRUNC },
+		{ "pod", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool all = false, quiet = false, notrunc = false, ok;
+	bool all = false, quiet = false, notrunc = false, with_pod = false, ok;
 	const char *format = NULL;
 	cleanup_strv char **filters = NULL;
 	struct ctr_info *list = NULL;
@@ -206,8 +225,9 @@ int cmd_ps(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 	struct json_object *arr;
 	int c, rc = 0;
 
-	while ((c = cli_getopt(argc, argv, "+aqf:", opts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+aqf:p", opts)) != -1) {
 		switch (c) {
+		case 'p': with_pod = true; break;
 		case 'a': all = true; break;
 		case 'q': quiet = true; break;
 		case 'f': strv_push(&filters, optarg); break;
@@ -220,6 +240,16 @@ int cmd_ps(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 		return cli_usage_error(err, "ps", "takes no arguments");
 	if (filters && strv_len(filters) && !all)
 		all = true; /* podman: a filter looks at every container */
+	for (char **f = filters; f && *f; f++) {
+		struct pod_info pi;
+
+		/* pod= takes a name, an id or an id prefix (podman) */
+		if (strncmp(*f, "pod=", 4) || pod_lookup(ctx, *f + 4, &pi, NULL) < 0)
+			continue;
+		free(*f);
+		*f = xasprintf("pod=%s", pi.id);
+		pod_info_release(&pi);
+	}
 	if (ctr_list(ctx, all, &list, &n, err) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -246,7 +276,7 @@ int cmd_ps(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 		rc = fmt_print(stdout, format, arr, true, err);
 		json_object_put(arr);
 	} else if (rc == 0) {
-		print_table(ctx, list, k, notrunc);
+		print_table(ctx, list, k, notrunc, with_pod);
 	}
 	ctr_info_list_free(list, n);
 	return rc;

@@ -3,6 +3,7 @@
 #include "podengine/ctr-internal.h"
 #include "podengine/ctr-probe.h"
 #include "podengine/oci-spec.h"
+#include "podengine/pod.h"
 #include "podengine/pod-volume.h"
 #include "base/cleanup.h"
 #include "base/io.h"
@@ -415,7 +416,17 @@ struct json_object *ctr_ps_json(struct pea_ctx *ctx, const struct ctr_info *ci)
 	cleanup_free char *ago = human_duration((now - ci->created) / 1000000000LL);
 	cleanup_free char *created_at = xasprintf("%s ago", ago);
 	bool running = ci->state == CTR_RUNNING || ci->state == CTR_STOPPING;
+	cleanup_free char *pod_name = NULL;
 	size_t i;
+
+	if (ci->pod_id) {
+		struct pod_info pi;
+
+		if (pod_lookup(ctx, ci->pod_id, &pi, NULL) == 0) {
+			pod_name = steal_ptr(pi.name);
+			pod_info_release(&pi);
+		}
+	}
 
 	json_object_array_add(names, jstr(ci->name));
 	for (i = 0; i < ci->spec.n_mounts; i++)
@@ -436,7 +447,7 @@ struct json_object *ctr_ps_json(struct pea_ctx *ctx, const struct ctr_info *ci)
 	json_object_object_add(o, "Networks", json_object_new_array());
 	json_object_object_add(o, "Pid", json_object_new_int(running ? ci->pid : 0));
 	json_object_object_add(o, "Pod", jstr(ci->pod_id));
-	json_object_object_add(o, "PodName", jstr(""));
+	json_object_object_add(o, "PodName", jstr(pod_name));
 	json_object_object_add(o, "Ports", json_object_new_array());
 	json_object_object_add(o, "Restarts", json_object_new_int(ci->restart_count));
 	json_object_object_add(o, "Ready", json_object_new_boolean(ctr_probe_ready(ctx, ci)));

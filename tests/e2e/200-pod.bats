@@ -102,6 +102,21 @@ BB=localhost/busybox
 	assert_equal "$output" "$a"
 }
 
+@test "pod: ps --pod, {{.PodName}} and --filter pod=NAME" {
+	ctr pod create --name pp1 >/dev/null
+	ctr create --pod pp1 --name inpod $BB "${LONG[@]}" >/dev/null
+	ctr create --name alone $BB "${LONG[@]}" >/dev/null
+	id=$(ctr pod inspect --format '{{.Id}}' pp1)
+	run_ctr ps -a --filter pod=pp1 --format '{{.Names}} {{.PodName}}'
+	assert_success
+	assert_output_contains "inpod pp1"
+	assert_output_not_contains "alone"
+	run_ctr ps -a --pod
+	assert_success
+	assert_output_contains "PODNAME"
+	assert_output_matches "inpod +${id:0:12} +pp1"
+}
+
 @test "pod: stop, start, restart" {
 	ctr pod create --name ps1 >/dev/null
 	run_ctr create --pod ps1 --name app $BB "${LONG[@]}"
@@ -179,6 +194,8 @@ BB=localhost/busybox
 	assert_equal "$output" "talker said-hello"
 	run_ctr pod kill pk
 	assert_success
+	# SIGKILL is sent, not waited for: let the container die first
+	ctr wait talker >/dev/null
 	run_ctr pod prune -f
 	assert_success
 	run_ctr pod exists pk
