@@ -273,8 +273,15 @@ int ctr_runtime_delete(struct pea_ctx *ctx, const struct ctr_info *ci, bool forc
 		       struct pea_err **err)
 {
 	const char *args[] = { "delete", force ? "-f" : ci->id, force ? ci->id : NULL, NULL };
+	cleanup_free char *root = ctr_runtime_root(ctx, ci->runtime);
+	cleanup_free char *state = path_join(root, ci->id);
 	struct pea_err *e = NULL;
 
+	/* crun and runc keep a container's state in <root>/<id>: without it
+	 * the runtime does not know the container (already deleted), and one
+	 * exec less is most of a kube down */
+	if (!io_exists(state))
+		return 0;
 	if (ctr_runtime_run(ctx, ci->runtime, args, NULL, &e) == 0)
 		return 0;
 	if (not_known(e->msg)) {
