@@ -356,6 +356,36 @@ bool ctr_probe_ready(struct pea_ctx *ctx, const struct ctr_info *ci)
 	return !st || json_get_bool(st, "ready", false);
 }
 
+void ctr_probe_why_not_ready(struct pea_ctx *ctx, const struct ctr_info *ci,
+			     struct strbuf *why)
+{
+	cleanup_json struct json_object *st = NULL;
+	struct json_object *probes, *p;
+	bool started;
+	cleanup_free char *out = NULL;
+
+	if (ctr_probe_ready(ctx, ci))
+		return;
+	if (!running(ci)) {
+		strbuf_addf(why, "container '%s' is %s", ci->name, ctr_state_name(ci->state));
+		if (ci->state == CTR_RESTARTING)
+			strbuf_addf(why, " (restart %d, back-off %ds)", ci->restart_count, ci->backoff);
+		return;
+	}
+	st = ctr_probe_state(ctx, ci);
+	if (!st)
+		return;
+	probes = json_get_obj(st, "probes");
+	started = json_get_bool(st, "started", false);
+	p = probes ? json_get_obj(probes, started ? "readiness" : "startup") : NULL;
+	strbuf_addf(why, "container '%s': %s probe ", ci->name, started ? "readiness" : "startup");
+	if (p && json_object_object_get_ex(p, "lastOk", NULL) && !json_get_bool(p, "lastOk", true) &&
+	    (out = json_dup_str(p, "lastOutput")) && *out)
+		strbuf_addf(why, "failed: %s", out);
+	else
+		strbuf_addstr(why, "has not succeeded yet");
+}
+
 static const char *health_of(struct json_object *st, bool is_running)
 {
 	struct json_object *probes = st ? json_get_obj(st, "probes") : NULL;

@@ -42,6 +42,10 @@ bool ctr_probe_has(const struct ctr_info *ci, const char *which);
 struct json_object *ctr_probe_state(struct pea_ctx *ctx, const struct ctr_info *ci);
 /* Kubernetes' Ready of a container: running, and its probes say so. */
 bool ctr_probe_ready(struct pea_ctx *ctx, const struct ctr_info *ci);
+/* Why a container is not Ready (state, or the startup/readiness probe
+ * and its last output), appended to why; nothing when it is. */
+void ctr_probe_why_not_ready(struct pea_ctx *ctx, const struct ctr_info *ci,
+			     struct strbuf *why);
 /* podman's health status: "" without liveness/startup probes, else
  * "starting", "healthy" or "unhealthy" (static string). */
 const char *ctr_probe_health(struct pea_ctx *ctx, const struct ctr_info *ci);
