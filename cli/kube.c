@@ -164,6 +164,23 @@ static int registry_flag(struct play_cli *o, int c, const char *arg, struct pea_
 	return 1;
 }
 
+/* --wait (no value: the foreground mode), --wait=ready, --wait-timeout. */
+static int wait_flag(struct play_cli *o, int c, const char *arg, struct pea_err **err)
+{
+	if (c == OPT_WAIT_TIMEOUT) {
+		o->wait_timeout = arg;
+		return parse_duration_ms(arg, &o->wait_timeout_ms, "--wait-timeout", err);
+	}
+	if (!arg)
+		o->wait = true;
+	else if (!strcmp(arg, "ready"))
+		o->wait_ready = true;
+	else
+		return pea_err_setk(err, PEA_E_INVALID, 0, "--wait='%s': unknown value (--wait or "
+				    "--wait=ready)", arg);
+	return 0;
+}
+
 static int play_flag(struct play_cli *o, int c, const char *arg, struct pea_err **err)
 {
 	bool b;
@@ -174,17 +191,7 @@ static int play_flag(struct play_cli *o, int c, const char *arg, struct pea_err 
 	case OPT_FORCE: o->force = true; return 0;
 	case 'w': o->wait = true; return 0;
 	case OPT_WAIT:
-		if (!arg)
-			o->wait = true;
-		else if (!strcmp(arg, "ready"))
-			o->wait_ready = true;
-		else
-			return pea_err_setk(err, PEA_E_INVALID, 0, "--wait='%s': unknown value "
-					    "(--wait or --wait=ready)", arg);
-		return 0;
-	case OPT_WAIT_TIMEOUT:
-		o->wait_timeout = arg;
-		return parse_duration_ms(arg, &o->wait_timeout_ms, "--wait-timeout", err);
+	case OPT_WAIT_TIMEOUT: return wait_flag(o, c, arg, err);
 	case OPT_START:
 		if (bool_opt(arg, &b, "--start", err) < 0)
 			return -1;

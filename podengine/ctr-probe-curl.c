@@ -298,11 +298,16 @@ static int https_attempt(const struct probe_handler *ph, int timeout_ms, struct 
 
 /* ---- grpc --------------------------------------------------------------- */
 
-static int grpc_result(const struct probe_handler *ph, struct xfer *x, int timeout_ms,
-		       struct strbuf *msg)
+static int grpc_result(struct xfer *x, long http_status, int timeout_ms, struct strbuf *msg)
 {
 	int s;
 
+	if (x->grpc_status < 0 && http_status != 200) {
+		/* grpc-go's words for a server that is no gRPC server */
+		strbuf_addf(msg, "error: health rpc probe failed: rpc error: code = Unknown desc = "
+			    "unexpected HTTP status code received from server: %ld", http_status);
+		return 1;
+	}
 	if (x->grpc_status < 0) {
 		strbuf_addstr(msg, "error: health rpc probe failed: rpc error: code = Internal "
 			      "desc = server closed the stream without sending trailers");
@@ -334,7 +339,6 @@ static int grpc_result(const struct probe_handler *ph, struct xfer *x, int timeo
 		return 1;
 	}
 	strbuf_addstr(msg, "service healthy");
-	(void)ph;
 	return 0;
 }
 
@@ -347,6 +351,7 @@ static int grpc_attempt(const struct probe_handler *ph, int timeout_ms, struct s
 	cleanup_slist struct curl_slist *hdrs = NULL;
 	char errbuf[CURL_ERROR_SIZE];
 	cleanup_curl CURL *h = NULL;
+	long status = 0;
 	CURLcode rc;
 	int ret;
 
@@ -382,7 +387,8 @@ static int grpc_attempt(const struct probe_handler *ph, int timeout_ms, struct s
 		strbuf_addstr(msg, "error: health rpc probe failed: ");
 		add_why(msg, h, ph, rc, errbuf);
 	}
-	ret = rc == CURLE_OK ? grpc_result(ph, &x, timeout_ms, msg) : 1;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	ret = rc == CURLE_OK ? grpc_result(&x, status, timeout_ms, msg) : 1;
 	strbuf_release(&x.body);
 	free(x.grpc_message);
 	return ret;
