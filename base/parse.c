@@ -109,3 +109,58 @@ bool parse_name_ok(const char *s, size_t max)
 	}
 	return !max || (size_t)(p - s) <= max;
 }
+
+/* Go's time.ParseDuration for non-negative values, in milliseconds. */
+static int go_duration_ms(const char *s, int64_t *out)
+{
+	static const struct { const char *u; double ms; } units[] = {
+		{ "ns", 1e-6 }, { "us", 1e-3 }, { "\xc2\xb5s", 1e-3 }, { "ms", 1 },
+		{ "s", 1e3 }, { "m", 6e4 }, { "h", 3.6e6 },
+	};
+	double total = 0;
+
+	while (*s) {
+		char *end;
+		double v;
+		size_t k, best = 0, blen = 0;
+
+		if (!isdigit((unsigned char)*s) && *s != '.')
+			return -1;
+		errno = 0;
+		v = strtod(s, &end);
+		if (errno || end == s)
+			return -1;
+		for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
+			size_t ul = strlen(units[k].u);
+
+			if (!strncmp(end, units[k].u, ul) && ul > blen) {
+				best = k;
+				blen = ul;
+			}
+		}
+		if (!blen)
+			return -1;
+		total += v * units[best].ms;
+		s = end + blen;
+	}
+	if (total > 9e15)
+		return -1;
+	*out = (int64_t)total;
+	return 0;
+}
+
+int parse_duration_ms(const char *s, int64_t *out, const char *what, struct pea_err **err)
+{
+	int64_t secs;
+
+	if (s && *s && strspn(s, "0123456789") == strlen(s)) {
+		if (parse_i64(s, 0, INT64_MAX / 1000, &secs, what, err) < 0)
+			return -1;
+		*out = secs * 1000;
+		return 0;
+	}
+	if (!s || !*s || go_duration_ms(s, out) < 0)
+		return pea_err_setk(err, PEA_E_INVALID, 0, "%s: '%s' is not a duration (like 90s, "
+				    "5m, 1h30m, or seconds)", what, s ? s : "");
+	return 0;
+}

@@ -18,6 +18,9 @@ int parse_size(const char *s, int64_t *out, const char *what, struct pea_err **e
 /* podman's rule for container, pod and volume names:
  * [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most max characters (0: no limit). */
 bool parse_name_ok(const char *s, size_t max);
+/* A duration: Go's form ("300ms", "90s", "5m", "1h30m", "1.5h") or whole
+ * seconds ("90"); non-negative.  Result in milliseconds. */
+int parse_duration_ms(const char *s, int64_t *out, const char *what, struct pea_err **err);
 /* true/false, yes/no, 1/0, on/off. */
 int parse_bool(const char *s, int *out, const char *what, struct pea_err **err);
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,51 +37,75 @@ static bool clean(const char *s)
 	return s && !strpbrk(s, "\r\n");
 }
 
-/* The request kubelet's prober sends: its User-Agent and Accept unless
- * the probe's headers set them; Host from the headers or host:port. */
-static char *http_request(const struct probe_handler *h, const char *path,
-			  struct json_object *headers, struct pea_err **err)
+/* The probe's headers as "Name: value" lines, then kubelet's User-Agent
+ * and Accept unless the probe set them. */
+static int http_headers(struct probe_handler *h, struct json_object *headers,
+			struct pea_err **err)
 {
-	struct strbuf sb = STRBUF_INIT;
-	bool has_host = false, has_ua = false, has_accept = false;
+	bool has_ua = false, has_accept = false;
 	size_t i, n = headers ? json_object_array_length(headers) : 0;
 
-	strbuf_addf(&sb, "GET %s%s HTTP/1.1\r\n", *path == '/' ? "" : "/", path);
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(headers, i);
 		cleanup_free char *k = json_dup_str(e, "name");
 		cleanup_free char *v = json_dup_str(e, "value");
+		cleanup_free char *line = NULL;
 
-		if (!k || !*k || !clean(k) || strchr(k, ':') || (v && !clean(v))) {
-			strbuf_release(&sb);
-			bad(err, "bad httpHeaders entry");
-			return NULL;
-		}
-		has_host |= !strcasecmp(k, "Host");
+		if (!k || !*k || !clean(k) || strpbrk(k, ": \t") || (v && !clean(v)))
+			return bad(err, "bad httpHeaders entry");
 		has_ua |= !strcasecmp(k, "User-Agent");
 		has_accept |= !strcasecmp(k, "Accept");
-		strbuf_addf(&sb, "%s: %s\r\n", k, v ? v : "");
+		line = xasprintf("%s: %s", k, v ? v : "");
+		strv_push(&h->headers, line);
+	}
+	if (!has_ua)
+		strv_push(&h->headers, "User-Agent: kube-probe/1.31");
+	if (!has_accept)
+		strv_push(&h->headers, "Accept: */*");
+	return 0;
+}
+
+/* The request kubelet's prober sends: Host from the headers or host:port. */
+static char *http_request(const struct probe_handler *h, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool has_host = false;
+
+	strbuf_addf(&sb, "GET %s%s HTTP/1.1\r\n", *path == '/' ? "" : "/", path);
+	for (char **l = h->headers; l && *l; l++) {
+		has_host |= !strncasecmp(*l, "Host:", 5);
+		strbuf_addf(&sb, "%s\r\n", *l);
 	}
 	if (!has_host)
 		strbuf_addf(&sb, strchr(h->host, ':') ? "Host: [%s]:%d\r\n" : "Host: %s:%d\r\n",
 			    h->host, h->port);
-	if (!has_ua)
-		strbuf_addstr(&sb, "User-Agent: kube-probe/1.31\r\n");
-	if (!has_accept)
-		strbuf_addstr(&sb, "Accept: */*\r\n");
 	strbuf_addstr(&sb, "Connection: close\r\n\r\n");
 	return strbuf_detach(&sb, NULL);
 }
 
-static int net_from_json(struct json_object *o, struct json_object *t, bool http,
+/* What the helper gets on stdin: {"<key>": t}. */
+static char *helper_input(const char *key, struct json_object *t)
+{
+	struct json_object *o = json_object_new_object();
+	char *s;
+
+	json_object_object_add(o, key, json_object_get(t));
+	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
+}
+
+static int net_from_json(struct json_object *o, struct json_object *t, enum probe_kind kind,
 			 struct probe_handler *h, struct pea_err **err)
 {
+	static const char *const keys[] = { [PROBE_HTTPS] = "https", [PROBE_GRPC] = "grpc" };
 	unsigned char addr[16];
 	int64_t port = json_get_i64(t, "port", 0);
 	cleanup_free char *path = NULL;
 	struct json_object *hs = NULL;
+	bool v6;
 
-	h->kind = http ? PROBE_HTTP : PROBE_TCP;
+	h->kind = kind;
 	h->netns = json_dup_str(o, "netns");
 	h->host = json_dup_str(t, "host");
 	if (!h->host || (inet_pton(AF_INET, h->host, addr) != 1 &&
@@ -89,18 +114,32 @@ static int net_from_json(struct json_object *o, struct json_object *t, bool http
 	if (port < 1 || port > 65535)
 		return bad(err, "port must be 1-65535");
 	h->port = (int)port;
-	if (!http)
+	v6 = strchr(h->host, ':') != NULL;
+	if (kind == PROBE_HTTPS || kind == PROBE_GRPC) {
+		h->helper = json_dup_str(o, "helper");
+		h->helper_input = helper_input(keys[kind], t);
+	}
+	if (kind == PROBE_GRPC) {
+		h->service = json_dup_str(t, "service");
+		if (!h->service)
+			h->service = xstrdup("");
+		h->url = xasprintf(v6 ? "[%s]:%d" : "%s:%d", h->host, h->port);
+		return 0;
+	}
+	if (kind == PROBE_TCP)
 		return 0;
 	path = json_dup_str(t, "path");
 	if (path && !clean(path))
 		return bad(err, "bad path");
-	h->url = xasprintf(strchr(h->host, ':') ? "http://[%s]:%d%s%s" : "http://%s:%d%s%s",
-			   h->host, h->port, path && *path == '/' ? "" : "/", path ? path : "");
+	h->url = xasprintf(v6 ? "%s://[%s]:%d%s%s" : "%s://%s:%d%s%s",
+			   kind == PROBE_HTTPS ? "https" : "http", h->host, h->port,
+			   path && *path == '/' ? "" : "/", path ? path : "");
 	if (json_object_object_get_ex(t, "headers", &hs) && !json_object_is_type(hs, json_type_array))
 		hs = NULL;
-	h->request = http_request(h, path ? path : "/", hs, err);
-	if (!h->request)
+	if (http_headers(h, hs, err) < 0)
 		return -1;
+	if (kind == PROBE_HTTP)
+		h->request = http_request(h, path ? path : "/");
 	return 0;
 }
 
@@ -121,9 +160,13 @@ int probe_handler_from_json(struct json_object *o, struct probe_handler *h,
 		return 0;
 	}
 	if (json_object_object_get_ex(o, "http", &v))
-		return net_from_json(o, v, true, h, err);
+		return net_from_json(o, v, PROBE_HTTP, h, err);
+	if (json_object_object_get_ex(o, "https", &v))
+		return net_from_json(o, v, PROBE_HTTPS, h, err);
+	if (json_object_object_get_ex(o, "grpc", &v))
+		return net_from_json(o, v, PROBE_GRPC, h, err);
 	if (json_object_object_get_ex(o, "tcp", &v))
-		return net_from_json(o, v, false, h, err);
+		return net_from_json(o, v, PROBE_TCP, h, err);
 	if (json_object_object_get_ex(o, "sleep", &v)) {
 		int64_t s = json_object_get_int64(v);
 
@@ -135,7 +178,7 @@ int probe_handler_from_json(struct json_object *o, struct probe_handler *h,
 		h->error = xstrdup(json_object_get_string(v));
 		return 0;
 	}
-	return bad(err, "no exec, http, tcp, sleep or error");
+	return bad(err, "no exec, http, https, grpc, tcp, sleep or error");
 }
 
 void probe_handler_release(struct probe_handler *h)
@@ -145,6 +188,10 @@ void probe_handler_release(struct probe_handler *h)
 	free(h->host);
 	free(h->url);
 	free(h->request);
+	strv_free(h->headers);
+	free(h->service);
+	free(h->helper);
+	free(h->helper_input);
 	free(h->error);
 	memset(h, 0, sizeof(*h));
 }
@@ -317,6 +364,27 @@ static void __attribute__((noreturn)) child_http(const struct probe_handler *h, 
 	child_exit(1, "HTTP probe failed with statuscode: %d", status);
 }
 
+/* HTTPS and grpc: the helper runs the attempt (probe.h), in this netns. */
+static void __attribute__((noreturn)) child_helper(const struct probe_handler *h,
+						   int timeout_ms)
+{
+	char ms[24];
+	char *argv[] = { h->helper, "probe-attempt", "--timeout-ms", ms, NULL };
+	size_t len = strlen(h->helper_input);
+	int fd;
+
+	if (!h->helper)
+		child_exit(1, "%s probe: no helper to run it", h->kind == PROBE_GRPC ? "grpc"
+											: "HTTPS");
+	fd = memfd_create("probe", MFD_CLOEXEC);
+	if (fd < 0 || xwrite_all(fd, h->helper_input, len) < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
+	    dup2(fd, 0) < 0)
+		child_exit(1, "probe helper input: %s", strerror(errno));
+	snprintf(ms, sizeof(ms), "%d", timeout_ms);
+	execv(h->helper, argv);
+	child_exit(1, "exec '%s': %s", h->helper, strerror(errno));
+}
+
 static void __attribute__((noreturn)) child_net(const struct probe_handler *h, int timeout_ms)
 {
 	int64_t deadline = now_ms() + timeout_ms;
@@ -330,6 +398,8 @@ static void __attribute__((noreturn)) child_net(const struct probe_handler *h, i
 			child_exit(1, "enter network namespace '%s': %s", h->netns, strerror(errno));
 		close(ns);
 	}
+	if (h->kind == PROBE_HTTPS || h->kind == PROBE_GRPC)
+		child_helper(h, timeout_ms);
 	fd = dial(h, deadline, why, sizeof(why));
 	if (fd < 0) {
 		if (h->kind == PROBE_HTTP)
@@ -363,6 +433,8 @@ static void __attribute__((noreturn)) child(const struct probe_handler *h, int o
 		child_exit(1, "exec '%s': %s", h->argv[0], strerror(errno));
 	case PROBE_HTTP:
 	case PROBE_TCP:
+	case PROBE_HTTPS:
+	case PROBE_GRPC:
 		child_net(h, timeout_ms);
 	case PROBE_SLEEP:
 		ts.tv_sec = h->sleep_seconds;
@@ -398,7 +470,8 @@ void probe_kill(pid_t pid)
 int probe_run(const struct probe_handler *h, int timeout_ms, struct strbuf *msg,
 	      struct pea_err **err)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	/* the child's own bound comes first, with its message (as conmon) */
+	int64_t deadline = now_ms() + timeout_ms + 200;
 	int p[2], status = 0;
 	bool timed_out = false;
 	pid_t pid;

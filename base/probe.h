@@ -9,6 +9,9 @@
  *   {"http": {"host": "10.88.0.5", "port": 8080, "path": "/healthz",
  *             "headers": [{"name": "X", "value": "y"}]}, "netns": "/run/.../netns/p"}
  *   {"tcp": {"host": "10.88.0.5", "port": 8080}, "netns": "..."}
+ *   {"https": {...as http...}, "netns": "...", "helper": "/usr/bin/peapod"}
+ *   {"grpc": {"host": "10.88.0.5", "port": 9000, "service": ""},
+ *    "netns": "...", "helper": "/usr/bin/peapod"}
  *   {"sleep": 5}
  *   {"error": "port \"web\" not found"}    (a probe that always fails so)
  *
@@ -17,7 +20,14 @@
  * success, 1 on failure.  httpGet and tcpSocket attempts setns() into the
  * pod's network namespace in the child, so the image needs no tools and the
  * caller's namespace never changes.  The child only makes system calls and
- * formats into stack buffers (the caller's state after fork is not used). */
+ * formats into stack buffers (the caller's state after fork is not used).
+ *
+ * HTTPS and grpc need TLS or HTTP/2, which peapod-conmon (static: libc and
+ * json-c) does not carry: for those the child, once in the pod's netns,
+ * execs the helper (the peapod binary) as `HELPER probe-attempt
+ * --timeout-ms N` with the handler's protocol object ({"https": {...}} or
+ * {"grpc": {...}}) on stdin (a memfd: headers may hold secrets, so not in
+ * argv).  The helper prints one line and exits 0 or 1 like any attempt. */
 #ifndef PEA_PROBE_H
 #define PEA_PROBE_H
 
@@ -28,16 +38,24 @@
 #include "base/err.h"
 #include "base/strbuf.h"
 
-enum probe_kind { PROBE_EXEC, PROBE_HTTP, PROBE_TCP, PROBE_SLEEP, PROBE_ERROR };
+enum probe_kind {
+	PROBE_EXEC, PROBE_HTTP, PROBE_TCP, PROBE_SLEEP, PROBE_ERROR,
+	PROBE_HTTPS, PROBE_GRPC,  /* run by the helper (above) */
+};
 
 struct probe_handler {
 	enum probe_kind kind;
 	char **argv;        /* EXEC: the whole command line (argv[0] a path) */
-	char *netns;        /* HTTP/TCP: namespace file to enter; NULL = ours */
-	char *host;         /* HTTP/TCP: an IPv4 or IPv6 literal */
+	char *netns;        /* HTTP/TCP/HTTPS/GRPC: namespace file to enter; NULL = ours */
+	char *host;         /* HTTP/TCP/HTTPS/GRPC: an IPv4 or IPv6 literal */
 	int port;
-	char *url;          /* HTTP: for messages, "http://host:port/path" */
+	char *url;          /* HTTP(S): "http[s]://host:port/path"; GRPC: "host:port" */
 	char *request;      /* HTTP: the whole request, built once */
+	char **headers;     /* HTTP(S): "Name: value" lines (probe's, then kubelet's
+			     * User-Agent and Accept unless the probe set them) */
+	char *service;      /* GRPC: HealthCheckRequest.service ("" = the server) */
+	char *helper;       /* HTTPS/GRPC: the binary that runs the attempt */
+	char *helper_input; /* HTTPS/GRPC: its stdin, {"https"|"grpc": {...}} */
 	int sleep_seconds;  /* SLEEP */
 	char *error;        /* ERROR: the message */
 };

@@ -39,6 +39,7 @@ extern const struct cli_cmd cli_login_cmds[];
 extern const struct cli_cmd cli_network_cmds[];
 extern const struct cli_cmd cli_play_cmds[];
 extern const struct cli_cmd cli_pod_cmds[];
+extern const struct cli_cmd cli_probe_attempt_cmds[];
 extern const struct cli_cmd cli_system_cmds[];
 extern const struct cli_cmd cli_top_cmds[];
 extern const struct cli_cmd cli_volume_cmds[];

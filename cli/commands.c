@@ -28,6 +28,7 @@ const struct cli_cmd cli_top_cmds[] = {
 	{ "network", "manage networks", NULL, NULL, cli_network_cmds, false },
 	{ "play", "play Kubernetes YAML (alias of kube play)", NULL, NULL, cli_play_cmds, true },
 	{ "pod", "manage pods", NULL, NULL, cli_pod_cmds, false },
+	{ "", NULL, NULL, NULL, cli_probe_attempt_cmds, true },
 	{ "system", "manage peapod itself", NULL, NULL, cli_system_cmds, false },
 	{ "version", "print the version", "Usage: peapod version\n", cmd_version, NULL, false },
 	{ "volume", "manage volumes", NULL, NULL, cli_volume_cmds, false },

@@ -27,12 +27,18 @@
 enum {
 	OPT_REPLACE = 2000, OPT_DOWN, OPT_FORCE, OPT_START, OPT_NETWORK, OPT_PUBLISH_ALL,
 	OPT_CONFIGMAP, OPT_ANNOTATION, OPT_LOG_DRIVER, OPT_LOG_OPT, OPT_NO_HOSTS, OPT_IP,
-	OPT_USERNS, OPT_AUTHFILE, OPT_CREDS, OPT_TLS, OPT_PULL, OPT_SECCOMP_ROOT,
+	OPT_USERNS, OPT_AUTHFILE, OPT_CREDS, OPT_TLS, OPT_PULL, OPT_SECCOMP_ROOT, OPT_WAIT,
+	OPT_WAIT_TIMEOUT,
 };
+
+#define WAIT_TIMEOUT_DEFAULT "5m"
 
 struct play_cli {
 	struct play_opts po;
 	bool down, force, wait, publish_all, replace_report, no_hosts;
+	bool wait_ready;               /* --wait=ready */
+	const char *wait_timeout;      /* --wait-timeout as given (for messages) */
+	int64_t wait_timeout_ms;       /* 0: no limit */
 	char **files, **networks, **configmaps, **annotations, **ips;
 	struct net_port *ports;
 	size_t n_ports;
@@ -157,6 +163,23 @@ static int registry_flag(struct play_cli *o, int c, const char *arg, struct pea_
 	return 1;
 }
 
+/* --wait (no value: the foreground mode), --wait=ready, --wait-timeout. */
+static int wait_flag(struct play_cli *o, int c, const char *arg, struct pea_err **err)
+{
+	if (c == OPT_WAIT_TIMEOUT) {
+		o->wait_timeout = arg;
+		return parse_duration_ms(arg, &o->wait_timeout_ms, "--wait-timeout", err);
+	}
+	if (!arg)
+		o->wait = true;
+	else if (!strcmp(arg, "ready"))
+		o->wait_ready = true;
+	else
+		return pea_err_setk(err, PEA_E_INVALID, 0, "--wait='%s': unknown value (--wait or "
+				    "--wait=ready)", arg);
+	return 0;
+}
+
 static int play_flag(struct play_cli *o, int c, const char *arg, struct pea_err **err)
 {
 	bool b;
@@ -166,6 +189,8 @@ static int play_flag(struct play_cli *o, int c, const char *arg, struct pea_err 
 	case OPT_DOWN: o->down = true; return 0;
 	case OPT_FORCE: o->force = true; return 0;
 	case 'w': o->wait = true; return 0;
+	case OPT_WAIT:
+	case OPT_WAIT_TIMEOUT: return wait_flag(o, c, arg, err);
 	case OPT_START:
 		if (bool_opt(arg, &b, "--start", err) < 0)
 			return -1;
@@ -226,7 +251,8 @@ static const struct option play_opts[] = {
 	{ "tls-verify", optional_argument, NULL, OPT_TLS },
 	{ "pull", required_argument, NULL, OPT_PULL },
 	{ "seccomp-profile-root", required_argument, NULL, OPT_SECCOMP_ROOT },
-	{ "wait", no_argument, NULL, 'w' },
+	{ "wait", optional_argument, NULL, OPT_WAIT },
+	{ "wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -236,8 +262,12 @@ static int check_combinations(const struct play_cli *o, const char *cmd, struct 
 
 	if (o->force && !o->down)
 		return cli_usage_error(err, cmd, "--force may be specified only with --down");
-	if (o->wait && o->po.no_start)
+	if ((o->wait || o->wait_ready) && o->po.no_start)
 		return cli_usage_error(err, cmd, "--wait and --start=false cannot be used together");
+	if (o->wait && o->wait_ready)
+		return cli_usage_error(err, cmd, "--wait and --wait=ready cannot be used together");
+	if (o->wait_timeout && !o->wait_ready)
+		return cli_usage_error(err, cmd, "--wait-timeout needs --wait=ready");
 	for (size_t i = 0; i < nn; i++)
 		if ((!strcmp(o->networks[i], "host") || !strcmp(o->networks[i], "none")) &&
 		    (o->n_ports || o->publish_all))
@@ -253,6 +283,7 @@ static int parse_play(int argc, char **argv, struct play_cli *o, struct pea_err 
 
 	memset(o, 0, sizeof(*o));
 	o->po.tls_verify = -1;
+	o->wait_timeout_ms = 5 * 60 * 1000;  /* WAIT_TIMEOUT_DEFAULT */
 	while ((c = cli_kube_getopt_files(argc, argv, "+p:qw", play_opts, &o->files)) != -1) {
 		if (c == '?' || c == ':')
 			return cli_bad_flag(err, cmd, argc, argv);
@@ -514,6 +545,69 @@ static int wait_teardown(struct pea_ctx *ctx, const struct play_result *r, bool 
 	return rc;
 }
 
+/* ---- --wait=ready ------------------------------------------------------------ */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One look at every pod of the play but a Job's (those run to completion,
+ * they are never Ready): 1 when all are Ready (or have succeeded), 0 when
+ * some are not yet (why says which and why), -1 when one failed. */
+static int all_ready(struct pea_ctx *ctx, const struct kube_plan *plan,
+		     const struct play_result *r, struct strbuf *why, struct pea_err **err)
+{
+	size_t i;
+	int all = 1;
+
+	for (i = 0; i < r->n; i++) {
+		cleanup_strbuf struct strbuf one = STRBUF_INIT;
+		int st;
+
+		if (plan->pods[i].pod.job)
+			continue;
+		st = pod_readiness(ctx, r->pods[i].id, &one, err);
+		if (st < 0)
+			return pea_err_wrap(err, "pod '%s'", r->pods[i].name);
+		if (st == POD_FAILED)
+			return pea_err_set(err, 0, "pod '%s' will not become ready: %s",
+					   r->pods[i].name, one.buf);
+		if (st == POD_NOT_READY) {
+			strbuf_addf(why, "%spod '%s'%s%s", all ? "" : "; ", r->pods[i].name,
+				    one.len ? ": " : "", one.len ? one.buf : "");
+			all = 0;
+		}
+	}
+	return all;
+}
+
+/* Until every pod is Ready; on failure or timeout the pods stay as they
+ * are, for the user to look at (kubectl wait does not delete either). */
+static int wait_ready(struct pea_ctx *ctx, const struct play_cli *o,
+		      const struct kube_plan *plan, const struct play_result *r,
+		      struct pea_err **err)
+{
+	const struct timespec tick = { 0, 250 * 1000 * 1000 };
+	int64_t start = mono_ms();
+
+	for (;;) {
+		cleanup_strbuf struct strbuf why = STRBUF_INIT;
+		int rc = all_ready(ctx, plan, r, &why, err);
+
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+		if (o->wait_timeout_ms > 0 && mono_ms() - start >= o->wait_timeout_ms)
+			return pea_err_set(err, 0, "pods not ready after %s: %s",
+					   o->wait_timeout ? o->wait_timeout : WAIT_TIMEOUT_DEFAULT,
+					   why.buf);
+		nanosleep(&tick, NULL);
+	}
+}
+
 /* ---- kube play ------------------------------------------------------------------ */
 
 static int play(struct pea_ctx *ctx, struct play_cli *o, char *const *files,
@@ -553,6 +647,8 @@ static int play(struct pea_ctx *ctx, struct play_cli *o, char *const *files,
 		print_play(&in.plan, &r);
 		if (o->wait)
 			rc = wait_teardown(ctx, &r, wait_pods(ctx, &r, &set), err);
+		else if (o->wait_ready && (rc = wait_ready(ctx, o, &in.plan, &r, err)) < 0)
+			pea_err_wrap(err, "kube play --wait=ready");
 	}
 	if (o->wait)
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -614,6 +710,12 @@ static const char play_help[] =
 	"  --start=BOOL             start the pods (default true)\n"
 	"  -w, --wait               stay in the foreground; on SIGINT/SIGTERM or when every\n"
 	"                           pod has exited, remove what was created\n"
+	"  --wait=ready             after starting, wait until every pod is Ready (its\n"
+	"                           containers running, readiness probes passing; a Job's\n"
+	"                           pods and pods that completed are not waited for)\n"
+	"  --wait-timeout DURATION  how long --wait=ready waits: 90s, 5m, 1h30m or seconds\n"
+	"                           (default " WAIT_TIMEOUT_DEFAULT ", 0: no limit); then, or when a pod\n"
+	"                           fails, exit 125 and leave the pods as they are\n"
 	"  --network NAME           network(s) of every pod (repeatable), or host, none\n"
 	"  -p, --publish SPEC       publish [[hostip:]hostport:]ctrport[/proto] in every pod\n"
 	"  --publish-all            publish every containerPort on the same host port\n"

@@ -1,7 +1,8 @@
 /* One container of the plan: image and pull policy, command and args
- * against the image's, restart policy, stop, labels, and the warnings for
- * what is kept but not run (grpc and HTTPS probes).  Environment, resources,
- * security context and mounts have files of their own. */
+ * against the image's, restart policy, stop signal and grace, labels.
+ * Probes and hooks (every handler kind runs: podengine/ctr-probe.c) travel
+ * in the container's JSON.  Environment, resources, security context and
+ * mounts have files of their own. */
 #include "kube/plan-internal.h"
 #include "base/cleanup.h"
 #include "base/strv.h"
@@ -133,32 +134,6 @@ static int plan_restart(struct kplan_pod *p, const struct kube_container *c, boo
 	return 0;
 }
 
-/* peapod runs exec, httpGet (HTTP), tcpSocket and sleep handlers
- * (podengine/ctr-probe.c, peapod-conmon); the rest is kept for generate. */
-static void warn_handler(struct kplan_pod *p, const struct kube_container *c,
-			 const char *field, const struct kube_handler *h)
-{
-	const char *what = NULL;
-
-	if (!h)
-		return;
-	if (h->has_grpc)
-		what = "grpc handlers are not run yet; kept for kube generate";
-	else if (h->has_http_get && h->http_scheme && strcmp(h->http_scheme, "HTTP"))
-		what = "httpGet with scheme HTTPS is not run yet; kept for kube generate";
-	if (!what)
-		return;
-	kplan_key(p->k, field);
-	kplan_warn(p->k, &c->pos, "%s", what);
-	kplan_pop(p->k, 1);
-}
-
-static void warn_probe(struct kplan_pod *p, const struct kube_container *c,
-		       const char *field, const struct kube_probe *pr)
-{
-	warn_handler(p, c, field, pr ? &pr->handler : NULL);
-}
-
 static void plan_stop(struct kplan_pod *p, const struct kube_container *c,
 		      struct ctr_spec *out)
 {
@@ -168,15 +143,6 @@ static void plan_stop(struct kplan_pod *p, const struct kube_container *c,
 										   : (int)g;
 	if (c->lifecycle && c->lifecycle->stop_signal && *c->lifecycle->stop_signal)
 		out->stop_signal = xstrdup(c->lifecycle->stop_signal);
-	warn_probe(p, c, "livenessProbe", c->liveness_probe);
-	warn_probe(p, c, "readinessProbe", c->readiness_probe);
-	warn_probe(p, c, "startupProbe", c->startup_probe);
-	if (c->lifecycle) {
-		kplan_key(p->k, "lifecycle");
-		warn_handler(p, c, "postStart", c->lifecycle->post_start);
-		warn_handler(p, c, "preStop", c->lifecycle->pre_stop);
-		kplan_pop(p->k, 1);
-	}
 }
 
 int kplan_container(struct kplan_pod *p, const struct kube_container *c, size_t idx,

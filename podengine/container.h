@@ -115,6 +115,13 @@ int ctr_remove(struct pea_ctx *ctx, const char *name, bool force, bool volumes,
  * running or has no liveness probe. */
 int ctr_healthcheck_run(struct pea_ctx *ctx, const char *name, bool *healthy,
 			struct strbuf *msg, struct pea_err **err);
+/* `probe-attempt` (ctr-probe-curl.c): one HTTPS or grpc probe attempt
+ * from the caller's network namespace, for peapod-conmon and base/probe.c,
+ * which exec peapod for these (base/probe.h).  input: {"https": {...}} or
+ * {"grpc": {...}}.  0: success, 1: failure, msg the kubelet's one-line
+ * message; -1 for bad input. */
+int ctr_probe_attempt(const char *input, int timeout_ms, struct strbuf *msg,
+		      struct pea_err **err);
 /* The exit command conmon runs. */
 int ctr_cleanup(struct pea_ctx *ctx, const char *id, struct pea_err **err);
 

@@ -18,6 +18,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -104,16 +105,30 @@ static char *host_of(struct norm_ctx *n, const char *host, char **why)
 	return xstrdup(out);
 }
 
-static struct json_object *norm_net(struct norm_ctx *n, struct json_object *k, bool http,
-				    char **why)
+/* The binary that runs HTTPS and grpc attempts: this peapod (base/probe.h). */
+static char *helper_path(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return NULL;
+	self[n] = 0;
+	return xstrdup(self);
+}
+
+static struct json_object *norm_net(struct norm_ctx *n, struct json_object *k,
+				    const char *kind, char **why)
 {
 	struct json_object *o = json_object_new_object(), *t = json_object_new_object(), *v;
 	cleanup_free char *host = NULL;
 	cleanup_free char *hs = json_dup_str(k, "host");
+	bool grpc = !strcmp(kind, "grpc"), http = !strcmp(kind, "http") || !strcmp(kind, "https");
 	int port;
 
+	/* grpc has no host field: always the pod's IP */
 	if ((port = port_of(n, json_object_object_get_ex(k, "port", &v) ? v : NULL, why)) < 0 ||
-	    !(host = host_of(n, hs, why))) {
+	    !(host = host_of(n, grpc ? NULL : hs, why))) {
 		json_object_put(t);
 		json_object_put(o);
 		return NULL;
@@ -126,8 +141,16 @@ static struct json_object *norm_net(struct norm_ctx *n, struct json_object *k, b
 		if (json_object_object_get_ex(k, "httpHeaders", &v))
 			json_object_object_add(t, "headers", json_object_get(v));
 	}
-	json_object_object_add(o, http ? "http" : "tcp", t);
+	if (grpc)
+		json_put_str(t, "service", json_object_object_get_ex(k, "service", &v) ?
+			     json_object_get_string(v) : "");
+	json_object_object_add(o, kind, t);
 	json_put_str(o, "netns", n->netns);
+	if (grpc || !strcmp(kind, "https")) {
+		cleanup_free char *helper = helper_path();
+
+		json_put_str(o, "helper", helper);
+	}
 	return o;
 }
 
@@ -149,10 +172,9 @@ static struct json_object *norm_exec(struct norm_ctx *n, struct json_object *k)
 	return o;
 }
 
-/* A Kubernetes handler (probe or hook) → the normalized object; NULL when
- * peapod does not run it (*skip says why). */
-static struct json_object *norm_handler(struct norm_ctx *n, struct json_object *k,
-					const char **skip)
+/* A Kubernetes handler (probe or hook) -> the normalized object; NULL when
+ * the handler is of no kind peapod knows. */
+static struct json_object *norm_handler(struct norm_ctx *n, struct json_object *k)
 {
 	struct json_object *v, *o = NULL;
 	char *why = NULL;
@@ -162,18 +184,15 @@ static struct json_object *norm_handler(struct norm_ctx *n, struct json_object *
 	} else if (json_object_object_get_ex(k, "httpGet", &v)) {
 		cleanup_free char *scheme = json_dup_str(v, "scheme");
 
-		if (scheme && strcmp(scheme, "HTTP")) {
-			*skip = "httpGet with scheme HTTPS is not run yet";
-			return NULL;
-		}
-		o = norm_net(n, v, true, &why);
+		o = norm_net(n, v, scheme && !strcmp(scheme, "HTTPS") ? "https" : "http", &why);
 	} else if (json_object_object_get_ex(k, "tcpSocket", &v)) {
-		o = norm_net(n, v, false, &why);
+		o = norm_net(n, v, "tcp", &why);
+	} else if (json_object_object_get_ex(k, "grpc", &v)) {
+		o = norm_net(n, v, "grpc", &why);
 	} else if (json_object_object_get_ex(k, "sleep", &v)) {
 		o = json_object_new_object();
 		json_object_object_add(o, "sleep", json_object_new_int64(json_get_i64(v, "seconds", 0)));
 	} else {
-		*skip = "grpc handlers are not run yet";
 		return NULL;
 	}
 	if (!o) {
@@ -196,11 +215,10 @@ static struct json_object *probe_doc(struct norm_ctx *n, int *n_probes)
 {
 	struct json_object *doc = json_object_new_object(), *k, *lc, *h;
 	int64_t grace = n->ci->spec.stop_timeout >= 0 ? n->ci->spec.stop_timeout : 10;
-	const char *skip = NULL;
 	size_t i, j;
 
 	for (i = 0; i < 3; i++) {
-		if (!(k = json_get_obj(n->kctr, probe_keys[i])) || !(h = norm_handler(n, k, &skip)))
+		if (!(k = json_get_obj(n->kctr, probe_keys[i])) || !(h = norm_handler(n, k)))
 			continue;
 		for (j = 0; j < sizeof(timing_keys) / sizeof(timing_keys[0]); j++)
 			if (json_get_i64(k, timing_keys[j], 0) > 0)
@@ -214,7 +232,7 @@ static struct json_object *probe_doc(struct norm_ctx *n, int *n_probes)
 	}
 	lc = json_get_obj(n->kctr, "lifecycle");
 	for (i = 0; lc && i < 2; i++)
-		if ((k = json_get_obj(lc, hook_keys[i])) && (h = norm_handler(n, k, &skip)))
+		if ((k = json_get_obj(lc, hook_keys[i])) && (h = norm_handler(n, k)))
 			json_object_object_add(doc, hook_keys[i], h);
 	json_object_object_add(doc, "stopSignal", json_object_new_int(stop_signal(n->ci)));
 	json_object_object_add(doc, "grace", json_object_new_int64(grace));
@@ -336,6 +354,36 @@ bool ctr_probe_ready(struct pea_ctx *ctx, const struct ctr_info *ci)
 		return false;
 	st = ctr_probe_state(ctx, ci);
 	return !st || json_get_bool(st, "ready", false);
+}
+
+void ctr_probe_why_not_ready(struct pea_ctx *ctx, const struct ctr_info *ci,
+			     struct strbuf *why)
+{
+	cleanup_json struct json_object *st = NULL;
+	struct json_object *probes, *p;
+	bool started;
+	cleanup_free char *out = NULL;
+
+	if (ctr_probe_ready(ctx, ci))
+		return;
+	if (!running(ci)) {
+		strbuf_addf(why, "container '%s' is %s", ci->name, ctr_state_name(ci->state));
+		if (ci->state == CTR_RESTARTING)
+			strbuf_addf(why, " (restart %d, back-off %ds)", ci->restart_count, ci->backoff);
+		return;
+	}
+	st = ctr_probe_state(ctx, ci);
+	if (!st)
+		return;
+	probes = json_get_obj(st, "probes");
+	started = json_get_bool(st, "started", false);
+	p = probes ? json_get_obj(probes, started ? "readiness" : "startup") : NULL;
+	strbuf_addf(why, "container '%s': %s probe ", ci->name, started ? "readiness" : "startup");
+	if (p && json_object_object_get_ex(p, "lastOk", NULL) && !json_get_bool(p, "lastOk", true) &&
+	    (out = json_dup_str(p, "lastOutput")) && *out)
+		strbuf_addf(why, "failed: %s", out);
+	else
+		strbuf_addstr(why, "has not succeeded yet");
 }
 
 static const char *health_of(struct json_object *st, bool is_running)

@@ -9,7 +9,7 @@
  * startup, liveness and readiness probes from it and writes the results to
  * <runroot>/containers/<id>/health.json; peapod runs postStart, preStop
  * and `healthcheck run` from the same file.  Not for cli/ except
- * ctr_healthcheck_run (declared in container.h). */
+ * ctr_healthcheck_run and ctr_probe_attempt (declared in container.h). */
 #ifndef PEA_CTR_PROBE_H
 #define PEA_CTR_PROBE_H
 
@@ -42,11 +42,26 @@ bool ctr_probe_has(const struct ctr_info *ci, const char *which);
 struct json_object *ctr_probe_state(struct pea_ctx *ctx, const struct ctr_info *ci);
 /* Kubernetes' Ready of a container: running, and its probes say so. */
 bool ctr_probe_ready(struct pea_ctx *ctx, const struct ctr_info *ci);
+/* Why a container is not Ready (state, or the startup/readiness probe
+ * and its last output), appended to why; nothing when it is. */
+void ctr_probe_why_not_ready(struct pea_ctx *ctx, const struct ctr_info *ci,
+			     struct strbuf *why);
 /* podman's health status: "" without liveness/startup probes, else
  * "starting", "healthy" or "unhealthy" (static string). */
 const char *ctr_probe_health(struct pea_ctx *ctx, const struct ctr_info *ci);
 /* State.Health for inspect: Status, FailingStreak, Log, Probes; NULL
  * without probes. */
 struct json_object *ctr_probe_inspect(struct pea_ctx *ctx, const struct ctr_info *ci);
+
+/* ---- ctr-probe-curl.c: HTTPS and grpc attempts (ctr_probe_attempt, in
+ * container.h, is `peapod probe-attempt`) ---- */
+
+/* grpc.health.v1 Health/Check: the request body (5-byte gRPC frame and the
+ * HealthCheckRequest {service}), appended to out. */
+void ctr_probe_grpc_request(const char *service, struct strbuf *out);
+/* HealthCheckResponse.status of a response body (one gRPC frame): 0
+ * UNKNOWN, 1 SERVING, 2 NOT_SERVING, 3 SERVICE_UNKNOWN...; -1 malformed or
+ * compressed. */
+int ctr_probe_grpc_status(const unsigned char *body, size_t len);
 
 #endif

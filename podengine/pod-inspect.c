@@ -136,22 +136,6 @@ static struct json_object *volumes_json(const struct pod_spec *s)
 	return a;
 }
 
-/* Kubernetes' pod Ready: every app container (sidecars included, init
- * containers and the infra not) is running and ready. */
-static bool pod_ready(struct pea_ctx *ctx, const struct ctr_info *ctrs, size_t n)
-{
-	size_t i, apps = 0;
-
-	for (i = 0; i < n; i++) {
-		if (ctrs[i].infra || ctrs[i].spec.role == CTR_ROLE_INIT)
-			continue;
-		apps++;
-		if (!ctr_probe_ready(ctx, &ctrs[i]))
-			return false;
-	}
-	return apps > 0;
-}
-
 static struct json_object *containers_json(struct pea_ctx *ctx, const struct ctr_info *ctrs,
 					   size_t n)
 {
@@ -207,7 +191,7 @@ struct json_object *pod_inspect_json(struct pea_ctx *ctx, const struct pod_info 
 		json_object_object_add(o, "Volumes", volumes_json(&pi->spec));
 	json_object_object_add(o, "NumContainers", json_object_new_int((int)n));
 	json_object_object_add(o, "Containers", containers_json(ctx, ctrs, n));
-	json_object_object_add(o, "Ready", json_object_new_boolean(pod_ready(ctx, ctrs, n)));
+	json_object_object_add(o, "Ready", json_object_new_boolean(pod_ready_of(ctx, ctrs, n)));
 	ctr_info_list_free(ctrs, n);
 	return o;
 }
@@ -239,7 +223,7 @@ struct json_object *pod_ps_json(struct pea_ctx *ctx, const struct pod_info *pi,
 		json_object_array_add(a, c);
 	}
 	json_object_object_add(o, "Containers", a);
-	json_object_object_add(o, "Ready", json_object_new_boolean(pod_ready(ctx, ctrs, n)));
+	json_object_object_add(o, "Ready", json_object_new_boolean(pod_ready_of(ctx, ctrs, n)));
 	json_object_object_add(o, "Created", jstr(created));
 	json_object_object_add(o, "Id", jstr(pi->id));
 	json_object_object_add(o, "InfraId", jstr(pi->infra_id));

@@ -110,6 +110,24 @@ int pod_job_advance(struct pea_ctx *ctx, const char *pod_id, struct pea_err **er
  * "Degraded", "Exited" (or "Stopped" when never run).  Static string. */
 const char *pod_status(const struct ctr_info *ctrs, size_t n);
 
+/* Kubernetes' pod Ready condition (pod-ready.c): every app container and
+ * sidecar (not the infra, not init containers) running and ready
+ * (ctr_probe_ready: its readiness probe passes, or it has none). */
+bool pod_ready_of(struct pea_ctx *ctx, const struct ctr_info *ctrs, size_t n);
+
+enum pod_readiness {
+	POD_NOT_READY,    /* not yet: starting, probes failing, restarting */
+	POD_READY,
+	POD_SUCCEEDED,    /* every app container exited 0 and none will restart */
+	POD_FAILED,       /* an app container exited non-zero and will not restart:
+			   * the pod can never become Ready */
+};
+/* The pod's readiness by id; when not READY, why (may be NULL) gets which
+ * container holds it up and why (its state, or its startup/readiness
+ * probe's last output).  Returns an enum pod_readiness, or -1. */
+int pod_readiness(struct pea_ctx *ctx, const char *pod_id, struct strbuf *why,
+		  struct pea_err **err);
+
 /* podman-shaped `pod inspect` and `pod ps --format json` objects. */
 struct json_object *pod_inspect_json(struct pea_ctx *ctx, const struct pod_info *pi,
 				     struct pea_err **err);

@@ -67,6 +67,33 @@ TEST(parse_numbers_with_ranges)
 	CHECK_INT(s, 1LL << 30);
 }
 
+TEST(parse_durations)
+{
+	struct pea_err *err = NULL;
+	int64_t ms = -1;
+
+	CHECK_INT(parse_duration_ms("5m", &ms, "--wait-timeout", NULL), 0);
+	CHECK_INT(ms, 300000);
+	CHECK_INT(parse_duration_ms("1h30m", &ms, "t", NULL), 0);
+	CHECK_INT(ms, 5400000);
+	CHECK_INT(parse_duration_ms("1.5s", &ms, "t", NULL), 0);
+	CHECK_INT(ms, 1500);
+	CHECK_INT(parse_duration_ms("250ms", &ms, "t", NULL), 0);
+	CHECK_INT(ms, 250);
+	CHECK_INT(parse_duration_ms("90", &ms, "t", NULL), 0);   /* bare: seconds */
+	CHECK_INT(ms, 90000);
+	CHECK_INT(parse_duration_ms("0", &ms, "t", NULL), 0);
+	CHECK_INT(ms, 0);
+	CHECK_INT(parse_duration_ms("-5s", &ms, "--wait-timeout", &err), -1);
+	CHECK(err && strstr(err->msg, "--wait-timeout: '-5s' is not a duration"));
+	pea_err_free(err);
+	err = NULL;
+	CHECK_INT(parse_duration_ms("5x", &ms, "t", NULL), -1);
+	CHECK_INT(parse_duration_ms("m", &ms, "t", NULL), -1);
+	CHECK_INT(parse_duration_ms("", &ms, "t", NULL), -1);
+	CHECK_INT(parse_duration_ms("5s ", &ms, "t", NULL), -1);
+}
+
 TEST(parse_names_as_podman)
 {
 	CHECK(parse_name_ok("web-1_a.b", 0));
@@ -97,6 +124,7 @@ int main(void)
 	RUN(strbuf_json_escape);
 	RUN(err_wrap_prefixes_context);
 	RUN(parse_numbers_with_ranges);
+	RUN(parse_durations);
 	RUN(parse_names_as_podman);
 	RUN(path_join_normalises_slashes);
 	return tap_done();

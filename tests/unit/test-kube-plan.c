@@ -423,7 +423,7 @@ TEST(security)
 		  "localhostProfile: must not contain '..'");
 }
 
-/* ---- warnings for what is kept but not run ---- */
+/* ---- warnings for what is kept but not enforced ---- */
 
 TEST(warnings)
 {
@@ -445,14 +445,11 @@ TEST(warnings)
 	p->spec.has_active_deadline_seconds = true;
 	p->spec.active_deadline_seconds = 60;
 	BUILD_OK();
-	/* exec probes run (issue 7): no warning; grpc and HTTPS are kept only */
-	CHECK_WARN("app.yaml:5:3: spec.containers[0].readinessProbe: grpc handlers are not run "
-		   "yet; kept for kube generate");
-	CHECK_WARN("app.yaml:5:3: spec.containers[0].lifecycle.preStop: httpGet with scheme "
-		   "HTTPS is not run yet; kept for kube generate");
+	/* every handler kind runs (issue 7): exec, grpc and HTTPS warn nothing */
 	CHECK_WARN("app.yaml:1: spec.activeDeadlineSeconds: not enforced yet; the pod runs "
 		   "until it ends");
-	CHECK_INT(strv_len(warns), 3);
+	CHECK_INT(strv_len(warns), 1);
+	CHECK(strstr(plan.pods[0].ctrs[0].kube, "\"readinessProbe\":{\"grpc\":{\"port\":9"));
 	CHECK_STR(plan.pods[0].ctrs[0].stop_signal, "SIGQUIT");
 	CHECK(strstr(plan.pods[0].ctrs[0].kube, "\"livenessProbe\":{\"exec\":{\"command\":"
 						"[\"true\"]},\"initialDelaySeconds\":0"));
@@ -468,12 +465,13 @@ TEST(warnings)
 		d->u.deployment.meta.name = "d";
 		d->u.deployment.replicas = 3;
 		default_spec(&d->u.deployment.template.spec, &c, 1);
+		d->u.deployment.template.spec.has_active_deadline_seconds = true;
+		d->u.deployment.template.spec.active_deadline_seconds = 60;
 	}
 	BUILD_OK();
 	CHECK_INT(plan.n_pods, 3);
-	CHECK_INT(strv_len(warns), 2);
-	CHECK_WARN("app.yaml:5:3: spec.template.spec.containers[0].readinessProbe: grpc handlers "
-		   "are not run yet; kept for kube generate");
+	CHECK_INT(strv_len(warns), 1);
+	CHECK(warns && strstr(warns[0], "activeDeadlineSeconds: not enforced yet"));
 }
 
 TEST(missing_image)

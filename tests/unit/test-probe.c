@@ -3,6 +3,7 @@
 #include "tests/unit/tap.h"
 #include "base/probe.h"
 #include "base/strbuf.h"
+#include "base/strv.h"
 #include "base/xalloc.h"
 
 #include <arpa/inet.h>
@@ -53,8 +54,8 @@ TEST(handler_parsing)
 	CHECK_INT(h.kind, PROBE_HTTP);
 	CHECK_STR(h.netns, "/n");
 	CHECK_STR(h.url, "http://10.1.2.3:8080/healthz");
-	CHECK_STR(h.request, "GET /healthz HTTP/1.1\r\nX-A: b\r\nHost: 10.1.2.3:8080\r\n"
-		  "User-Agent: kube-probe/1.31\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+	CHECK_STR(h.request, "GET /healthz HTTP/1.1\r\nX-A: b\r\nUser-Agent: kube-probe/1.31\r\n"
+		  "Accept: */*\r\nHost: 10.1.2.3:8080\r\nConnection: close\r\n\r\n");
 	probe_handler_release(&h);
 	/* the probe's Host header replaces the default one */
 	CHECK_INT(parse("{\"http\":{\"host\":\"::1\",\"port\":80,\"headers\":[{\"name\":\"Host\","
@@ -71,6 +72,34 @@ TEST(handler_parsing)
 	CHECK_INT(parse("{\"tcp\":{\"host\":\"1.2.3.4\",\"port\":70000}}", &h), -1);
 	probe_handler_release(&h);
 	CHECK_INT(parse("{\"grpc\":{}}", &h), -1);
+	probe_handler_release(&h);
+	/* HTTPS and grpc: the helper gets the protocol object alone */
+	CHECK_INT(parse("{\"https\":{\"host\":\"10.1.2.3\",\"port\":8443,\"path\":\"/h\","
+			"\"headers\":[{\"name\":\"Accept\",\"value\":\"text/plain\"}]},"
+			"\"netns\":\"/n\",\"helper\":\"/bin/peapod\"}", &h), 0);
+	CHECK_INT(h.kind, PROBE_HTTPS);
+	CHECK_STR(h.url, "https://10.1.2.3:8443/h");
+	CHECK_STR(h.helper, "/bin/peapod");
+	CHECK(h.request == NULL);
+	CHECK_INT(strv_len(h.headers), 2);
+	CHECK_STR(h.headers[0], "Accept: text/plain");
+	CHECK_STR(h.headers[1], "User-Agent: kube-probe/1.31");
+	CHECK_STR(h.helper_input, "{\"https\":{\"host\":\"10.1.2.3\",\"port\":8443,\"path\":"
+		  "\"\\/h\",\"headers\":[{\"name\":\"Accept\",\"value\":\"text\\/plain\"}]}}");
+	probe_handler_release(&h);
+	CHECK_INT(parse("{\"grpc\":{\"host\":\"fd00::5\",\"port\":9000,\"service\":\"web\"},"
+			"\"helper\":\"/bin/peapod\"}", &h), 0);
+	CHECK_INT(h.kind, PROBE_GRPC);
+	CHECK_STR(h.url, "[fd00::5]:9000");
+	CHECK_STR(h.service, "web");
+	CHECK(h.netns == NULL && h.headers == NULL);
+	probe_handler_release(&h);
+	CHECK_INT(parse("{\"grpc\":{\"host\":\"1.2.3.4\",\"port\":9000}}", &h), 0);
+	CHECK_STR(h.service, "");
+	CHECK(h.helper == NULL);
+	probe_handler_release(&h);
+	CHECK_INT(parse("{\"https\":{\"host\":\"1.2.3.4\",\"port\":1,\"headers\":[{\"name\":"
+			"\"Bad Name\",\"value\":\"x\"}]}}", &h), -1);
 	probe_handler_release(&h);
 	CHECK_INT(parse("{\"exec\":[]}", &h), -1);
 	probe_handler_release(&h);
@@ -182,6 +211,8 @@ TEST(exec_and_sleep_attempts)
 	CHECK_INT(run_json("{\"exec\":[\"/nonexistent/x\"]}", 2000, &msg), 1);
 	CHECK(strstr(msg.buf, "exec '/nonexistent/x'") != NULL);
 	CHECK_INT(run_json("{\"sleep\":0}", 2000, &msg), 0);
+	CHECK_INT(run_json("{\"grpc\":{\"host\":\"127.0.0.1\",\"port\":9}}", 2000, &msg), 1);
+	CHECK_STR(msg.buf, "grpc probe: no helper to run it");
 	CHECK_INT(run_json("{\"error\":\"port \\\"web\\\" not found\"}", 2000, &msg), 1);
 	CHECK_STR(msg.buf, "port \"web\" not found");
 	strbuf_release(&msg);
