@@ -111,7 +111,7 @@ async function checkObject(obj, opts) {
 	}
 	const km = await kindModel(obj.apiVersion, obj.kind);
 	if (km.error) return { what, errors: [{ path: obj.apiVersion === undefined ? ["apiVersion"] : ["kind"], msg: km.error }] };
-	const errors = [...schemaErrors(km.cls, obj), ...unknownFields(obj.apiVersion, obj.kind, obj)];
+	const errors = [...schemaErrors(km.cls, obj), ...(await unknownFields(obj.apiVersion, obj.kind, obj))];
 	// the rules assume the types are right; only run them on a clean schema
 	if (errors.length === 0) errors.push(...apiRules(obj));
 	if (opts.generated) errors.push(...generatedNoise(obj));

@@ -12,7 +12,29 @@
 // Both packages are generated from the same Kubernetes release (v1.33), see
 // package.json.  Paths are arrays of keys and indices; see path.mjs.
 
-import * as models from "@kubernetes/client-node/dist/gen/models/all.js";
+// (one model file per type, imported when first needed: importing all.js
+// would load some 700 modules, a third of a second on every run)
+const MODELS = "@kubernetes/client-node/dist/gen/models";
+const TYPE_NAME_RE = /^[A-Z][A-Za-z0-9]*$/;
+const fieldCache = new Map();
+
+// fieldTable(type): Map JSON name -> type of a client-node model, or null
+// when there is no such model.
+async function fieldTable(type) {
+	if (fieldCache.has(type)) return fieldCache.get(type);
+	let table = null;
+	if (TYPE_NAME_RE.test(type)) {
+		try {
+			const m = (await import(`${MODELS}/${type}.js`))[type];
+			if (m && typeof m.getAttributeTypeMap === "function")
+				table = new Map(m.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
+		} catch (e) {
+			if (e.code !== "ERR_MODULE_NOT_FOUND") throw e;
+		}
+	}
+	fieldCache.set(type, table);
+	return table;
+}
 
 const API_VERSION_RE = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
 const KIND_RE = /^[A-Z][A-Za-z0-9]*$/;
@@ -108,16 +130,14 @@ function capitalize(s) {
 // The client-node model of a kind: V1Pod, V1Deployment, V1Job; the group's
 // name comes first where two groups have the same kind (CoreV1Event,
 // EventsV1Event).
-function kindTypeName(apiVersion, kind) {
+async function kindTypeName(apiVersion, kind) {
 	const slash = apiVersion.indexOf("/");
 	const group = slash < 0 ? "" : apiVersion.slice(0, slash);
 	const version = capitalize(apiVersion.slice(slash + 1));
 	const prefix = group ? capitalize(group.split(".")[0]) : "Core";
 	for (const name of [`${prefix}${version}${kind}`, `${version}${kind}`]) {
-		const m = models[name];
-		if (!m || typeof m.getAttributeTypeMap !== "function") continue;
-		const attrs = m.getAttributeTypeMap().map((a) => a.baseName);
-		if (attrs.includes("apiVersion") && attrs.includes("kind")) return name;
+		const t = await fieldTable(name);
+		if (t && t.has("apiVersion") && t.has("kind")) return name;
 	}
 	return null;
 }
@@ -131,37 +151,38 @@ function isPlainObject(v) {
 	return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function walkType(type, value, path, out) {
+async function walkType(type, value, path, out) {
 	type = type.replace(/ \| null$/, "");
 	let m;
 	if ((m = ARRAY_RE.exec(type))) {
-		if (Array.isArray(value)) value.forEach((v, i) => walkType(m[1], v, [...path, i], out));
+		if (Array.isArray(value))
+			for (const [i, v] of value.entries()) await walkType(m[1], v, [...path, i], out);
 		return;
 	}
 	if ((m = MAP_RE.exec(type))) {
-		if (isPlainObject(value)) for (const k of Object.keys(value)) walkType(m[1], value[k], [...path, k], out);
+		if (isPlainObject(value))
+			for (const k of Object.keys(value)) await walkType(m[1], value[k], [...path, k], out);
 		return;
 	}
 	if (LEAVES.has(type)) return;
-	const model = models[type];
-	if (!model || typeof model.getAttributeTypeMap !== "function") {
+	const fields = await fieldTable(type);
+	if (!fields) {
 		out.push({ path, msg: `validator: no field table for type ${type}` });
 		return;
 	}
 	// a non-object where an object belongs is the schema's type error
 	if (!isPlainObject(value)) return;
-	const fields = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
 	for (const k of Object.keys(value)) {
-		if (fields.has(k)) walkType(fields.get(k), value[k], [...path, k], out);
+		if (fields.has(k)) await walkType(fields.get(k), value[k], [...path, k], out);
 		else out.push({ path: [...path, k], msg: `unknown field "${k}"` });
 	}
 }
 
 // unknownFields(apiVersion, kind, obj): every field the API does not have.
-export function unknownFields(apiVersion, kind, obj) {
-	const type = kindTypeName(apiVersion, kind);
+export async function unknownFields(apiVersion, kind, obj) {
+	const type = await kindTypeName(apiVersion, kind);
 	if (!type) return [{ path: [], msg: `validator: no field table for ${apiVersion} ${kind}` }];
 	const out = [];
-	walkType(type, obj, [], out);
+	await walkType(type, obj, [], out);
 	return out;
 }
