@@ -12,6 +12,8 @@
 
 struct cli_cmd;
 
+#define PEAPOD_VERSION "0.1.0"
+
 /* A command returns its exit status (>= 0), or -1 with *err set (main prints
  * it and exits with err->exit_status, 125 by default). */
 typedef int (*cli_fn)(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
@@ -28,6 +30,7 @@ struct cli_cmd {
 /* Tables defined in each command-group file. */
 extern const struct cli_cmd cli_container_cmds[];
 extern const struct cli_cmd cli_container_top_cmds[];
+extern const struct cli_cmd cli_generate_cmds[];
 extern const struct cli_cmd cli_image_cmds[];
 extern const struct cli_cmd cli_image_top_cmds[];
 extern const struct cli_cmd cli_kube_cmds[];

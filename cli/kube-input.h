@@ -4,9 +4,11 @@
 #ifndef PEA_CLI_KUBE_INPUT_H
 #define PEA_CLI_KUBE_INPUT_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/ctx.h"
 #include "base/err.h"
 #include "base/strbuf.h"
 #include "kube/kube.h"
@@ -45,6 +47,16 @@ int cli_kube_read(const char *src, struct strbuf *sb, struct pea_err **err);
 int cli_kube_load(char *const *files, char *const *configmaps, const char *seccomp_root,
 		  bool for_down, struct kube_input *in, struct pea_err **err);
 void cli_kube_input_release(struct kube_input *in);
+
+/* getopt that, as podman's, takes flags after the operands too: operands
+ * are collected into *files ("--" ends the flags).  Returns like
+ * cli_getopt. */
+int cli_kube_getopt_files(int argc, char **argv, const char *shortopts,
+			  const struct option *longopts, char ***files);
+
+/* `kube generate` (cli/kube-generate.c). */
+int cli_kube_generate(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
+extern const char cli_kube_generate_help[];
 
 
 #endif

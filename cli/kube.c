@@ -1,4 +1,5 @@
-/* kube commands: kube play (alias play kube) and kube down.  Flags into
+/* kube commands: kube play (alias play kube), kube down, kube generate
+ * (alias generate kube; cli/kube-generate.c).  Flags into
  * options and plan adjustments; the plan from kube-input.c; play_run /
  * play_down (podengine/play.h) do the work; podman's output shapes. */
 #include "cli/cli.h"
@@ -52,9 +53,7 @@ static void play_cli_release(struct play_cli *o)
 
 /* ---- flags ---------------------------------------------------------------- */
 
-/* getopt that, as podman's, takes flags after the files too: operands are
- * collected into *files ("--" ends the flags).  Returns like cli_getopt. */
-static int getopt_files(int argc, char **argv, const char *shortopts,
+int cli_kube_getopt_files(int argc, char **argv, const char *shortopts,
 			const struct option *longopts, char ***files)
 {
 	int c;
@@ -254,7 +253,7 @@ static int parse_play(int argc, char **argv, struct play_cli *o, struct pea_err 
 
 	memset(o, 0, sizeof(*o));
 	o->po.tls_verify = -1;
-	while ((c = getopt_files(argc, argv, "+p:qw", play_opts, &o->files)) != -1) {
+	while ((c = cli_kube_getopt_files(argc, argv, "+p:qw", play_opts, &o->files)) != -1) {
 		if (c == '?' || c == ':')
 			return cli_bad_flag(err, cmd, argc, argv);
 		r = play_flag(o, c, optarg, err);
@@ -589,7 +588,7 @@ static int cmd_down(struct pea_ctx *ctx, int argc, char **argv, struct pea_err *
 	bool force = false;
 	int c;
 
-	while ((c = getopt_files(argc, argv, "+", opts, &files)) != -1) {
+	while ((c = cli_kube_getopt_files(argc, argv, "+", opts, &files)) != -1) {
 		if (c != OPT_FORCE)
 			return cli_bad_flag(err, "kube down", argc, argv);
 		force = true;
@@ -640,6 +639,8 @@ static const char down_help[] =
 
 const struct cli_cmd cli_kube_cmds[] = {
 	{ "down", "remove the pods of Kubernetes YAML", down_help, cmd_down, NULL, false },
+	{ "generate", "print Kubernetes YAML for pods, containers and volumes",
+	  cli_kube_generate_help, cli_kube_generate, NULL, false },
 	{ "play", "run Kubernetes YAML", play_help, cmd_play, NULL, false },
 	{ NULL, NULL, NULL, NULL, NULL, false },
 };
@@ -647,5 +648,12 @@ const struct cli_cmd cli_kube_cmds[] = {
 /* `play kube`: podman's older spelling. */
 const struct cli_cmd cli_play_cmds[] = {
 	{ "kube", "run Kubernetes YAML", play_help, cmd_play, NULL, false },
+	{ NULL, NULL, NULL, NULL, NULL, false },
+};
+
+/* `generate kube`: podman's older spelling. */
+const struct cli_cmd cli_generate_cmds[] = {
+	{ "kube", "print Kubernetes YAML for pods, containers and volumes",
+	  cli_kube_generate_help, cli_kube_generate, NULL, false },
 	{ NULL, NULL, NULL, NULL, NULL, false },
 };
