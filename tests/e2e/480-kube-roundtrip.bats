@@ -22,12 +22,20 @@
 # Several manifests per test (each test pays for its image import and
 # network once); every manifest's failure is reported with the step, the
 # generated YAML or the validator's errors or the snapshot diff, and the
-# test fails at the end.  The last test checks the other output kinds of
-# one pod (-t deployment -r 3, -t daemonset, -t job, -s).
+# test fails at the end.  Two more tests validate the other outputs: -t
+# deployment -r 3, -t daemonset, -t job (played: its containers print what
+# the pod's printed) and -s of played pods; and generate of `pod create`
+# and `peapod run` containers, with environment values that a YAML 1.1
+# reader would misread unless quoted (played back: the values come back
+# byte for byte).
 #
-# Manifests that are not round-tripped are listed in RT_NOT_PLAYED and
-# RT_SKIP with the reason; a test checks that every manifest is in
-# exactly one list, so a new manifest cannot be forgotten.
+# Manifests that kube play refuses (negative tests of the play suite) are
+# listed in RT_NOT_PLAYED; one that plays but cannot round-trip by design
+# would be named in RT_SKIP with the reason (none is today: even the Job's
+# pod, which has run to completion, comes back as a Pod that runs to
+# completion again, with the same logs).  The first test checks that every
+# manifest is in exactly one group or in RT_NOT_PLAYED, so that a new one
+# cannot be forgotten, and prints the counts.
 
 load helpers
 source "$BATS_TEST_DIRNAME/lib/busybox.sh"
@@ -64,7 +72,8 @@ RT_NOT_PLAYED=(
 	nonroot-image     # runAsNonRoot with an image running as root: refused (430)
 )
 
-# Played, but not round-tripped, with the reason.
+# Played, but not round-tripped: [manifest]="the reason" (the manifest
+# stays in its group; rt_group skips it and says so).
 declare -gA RT_SKIP=()
 
 # Containers that exit and are restarted all the time: their state, logs
@@ -120,7 +129,9 @@ rt_settle() {
 	done
 }
 
-# The view from inside a running container.
+# The view from inside a running container (@NET@: the test network's
+# first three octets; /etc/hosts is sorted after its pod IPs are replaced,
+# its order follows the order in which the pods were made).
 RT_PROBE='id; hostname
 grep -E "^(CapPrm|CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status
 echo "pid1: $(tr "\0" " " </proc/1/cmdline)"
@@ -132,15 +143,17 @@ for mp in $(awk "\$2 !~ \"^/(proc|sys|dev)(/|\$)\" && \$2 != \"/\" && \$2 !~ \"^
 	done
 done
 echo "resolv:"; cat /etc/resolv.conf
-echo "hosts:"; sort /etc/hosts
+echo "hosts:"; sed -E "s/^@NET@\.[0-9]+([^0-9])/@IP@\1/" /etc/hosts | sort
 echo "nofile: $(ulimit -n)"
 echo "memory: $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null)"'
 
 # What inspect says a container runs with; store paths (they hold the
-# pod's and the container's ids) become <store>.
+# pod's and the container's ids) become <store>; the app label as in
+# RT_POD_JQ.
 RT_CTR_JQ='.[0] | {Name, Path, Args, ImageName,
 	Config: (.Config | {Hostname, User, Tty, OpenStdin, WorkingDir, Entrypoint, Cmd,
-		Env: (.Env // [] | sort), Labels, Annotations, StopSignal, StopTimeout}),
+		Env: (.Env // [] | sort), Annotations, StopSignal, StopTimeout,
+		Labels: ((.Labels // {}) as $l | if ($l | has("app")) then $l else $l + {app: $pod} end)}),
 	HostConfig: (.HostConfig | {NetworkMode, RestartPolicy, Memory, MemorySwap, NanoCpus,
 		CpuQuota, CpuPeriod, CpuShares, PidsLimit, CapAdd: (.CapAdd // [] | sort),
 		CapDrop: (.CapDrop // [] | sort), Privileged, ReadonlyRootfs, SecurityOpt, Init}),
@@ -193,7 +206,7 @@ rt_snapshot() {
 			[[ "$RT_FLAPPY" != *" $c "* ]] || continue
 			st=$(jq -r --arg c "$c" '.[] | select(.Name == $c) | .State.Status' <<<"$cj")
 			case "$st" in
-			running) ctr exec "$c" sh -c "$RT_PROBE" >"$t/$c.probe" 2>&1 & ;;
+			running) ctr exec "$c" sh -c "${RT_PROBE//@NET@/$KNET_PREFIX}" >"$t/$c.probe" 2>&1 & ;;
 			exited) ctr logs "$c" >"$t/$c.logs" 2>&1 & ;;
 			esac
 		done
@@ -201,7 +214,7 @@ rt_snapshot() {
 		declare -A NSNAME=()
 		for c in "${cs[@]}"; do
 			echo "== container $c"
-			jq -S --arg c "$c" --arg store "$store" ".[] | select(.Name == \$c) | [.] | $RT_CTR_JQ" <<<"$cj"
+			jq -S --arg c "$c" --arg pod "$pod" --arg store "$store" ".[] | select(.Name == \$c) | [.] | $RT_CTR_JQ" <<<"$cj"
 			[[ "$RT_FLAPPY" != *" $c "* ]] || continue
 			jq -r --arg c "$c" '.[] | select(.Name == $c) |
 				"state: \(.State.Status)" + (if .State.Status == "exited"
@@ -294,6 +307,7 @@ rt_group() {
 	for m in "$@"; do
 		if [ -n "${RT_SKIP[$m]:-}" ]; then
 			skipped+=("$m")
+			echo "# $m: not round-tripped: ${RT_SKIP[$m]}" >&3
 			continue
 		fi
 		t0=$(date +%s%N)
@@ -302,7 +316,7 @@ rt_group() {
 	done
 	rt_validate || true
 	echo "# times: ${times[*]}" >&3
-	[ "${#skipped[@]}" = 0 ] || echo "# not round-tripped here: ${skipped[*]} (see RT_SKIP)" >&3
+	[ "${#skipped[@]}" = 0 ] || echo "# skipped ${#skipped[@]}: ${skipped[*]}" >&3
 	[ "${#RT_FAILED[@]}" = 0 ] || fail "round trip failed for ${#RT_FAILED[@]} of $# manifests: ${RT_FAILED[*]}"
 }
 
@@ -339,4 +353,122 @@ rt_group() {
 
 @test "kube roundtrip: security (capabilities, privileged, read-only root, seccomp, users, groups)" {
 	rt_group "${RT_GROUP_SECURITY[@]}"
+}
+
+# rt_kinds FILE: "apiVersion/kind name" of each document, as the validator
+# names them (after it found FILE valid).
+rt_kinds() {
+	kvalidate --generated "$1" >"$1.validate" 2>&1 ||
+		{ sed 's/^/# /' "$1.validate" >&2; sed 's/^/#   /' "$1" >&2; fail "$1: not valid"; return 1; }
+	sed -nE 's/^.*: doc [0-9]+ \((.*)\): OK$/\1/p' "$1.validate" | xargs -d '\n' printf '%s; '
+}
+
+@test "kube roundtrip: -t deployment -r 3, -t daemonset, -t job and -s outputs are valid" {
+	kube_images_extra
+	KPORT=$(free_tcp_port)
+	for m in ports pvc cmd; do
+		kplay "$(render "$m")"
+		assert_success || return 1
+	done
+	ctr wait cmdpod-image-default cmdpod-command-only cmdpod-args-only cmdpod-both \
+		cmdpod-shell-expansion >/dev/null
+	g=$TEST_DIR/gen
+	mkdir -p "$g"
+
+	run_ctr kube generate -s portpod
+	assert_success
+	echo "$output" >"$g/service.yaml"
+	assert_equal "$(rt_kinds "$g/service.yaml")" "v1/Service portpod; v1/Pod portpod; "
+	# one port per published containerPort; the Service publishes, not hostPort
+	assert_output_not_contains "hostPort"
+	# (80 is published, 8081 is not)
+	assert_equal "$(awk '/^kind: Service$/,/^---$/' "$g/service.yaml" | grep -E '^ +(- )?port: ' | xargs)" \
+		"port: 80" "the Service's ports"
+	assert_output_contains "  type: NodePort"
+
+	run_ctr kube generate -t deployment -r 3 -s portpod pvcpod
+	assert_success
+	echo "$output" >"$g/deployment.yaml"
+	assert_equal "$(rt_kinds "$g/deployment.yaml")" \
+		"v1/PersistentVolumeClaim kdata; v1/Service portpod; apps/v1/Deployment portpod-deployment; apps/v1/Deployment pvcpod-deployment; "
+	assert_equal "$(grep -c '^  replicas: 3$' "$g/deployment.yaml")" 2 "replicas: 3 lines"
+
+	run_ctr kube generate -t daemonset portpod pvcpod
+	assert_success
+	echo "$output" >"$g/daemonset.yaml"
+	assert_equal "$(rt_kinds "$g/daemonset.yaml")" \
+		"v1/PersistentVolumeClaim kdata; apps/v1/DaemonSet portpod-daemonset; apps/v1/DaemonSet pvcpod-daemonset; "
+
+	# a pod whose containers run to completion (restartPolicy Never) as a
+	# Job: valid, and played it runs the same commands
+	run_ctr kube generate -t job cmdpod
+	assert_success
+	echo "$output" >"$g/job.yaml"
+	assert_equal "$(rt_kinds "$g/job.yaml")" "batch/v1/Job cmdpod-job; "
+	kplay "$g/job.yaml"
+	assert_success
+	run_ctr pod ps --format '{{.Name}}'
+	jp=$(grep -x 'cmdpod-job.*' <<<"$output")
+	[ -n "$jp" ] || fail "no pod of the Job: $output" || return 1
+	bad=0
+	for c in image-default command-only args-only both shell-expansion; do
+		ctr wait "$jp-$c" >/dev/null
+		want=$(ctr logs "cmdpod-$c" 2>&1)
+		got=$(ctr logs "$jp-$c" 2>&1)
+		[ "$got" = "$want" ] || { echo "# $c: job printed '$got', the pod '$want'" >&2; bad=1; }
+	done
+	[ "$bad" = 0 ] || fail "the Job's containers did not run as the pod's"
+}
+
+@test "kube roundtrip: generate of pod create and run containers is valid, YAML 1.1 traps quoted" {
+	KPORT=$(free_tcp_port)
+	mkdir -p "$TEST_DIR/share"
+	ctr pod create --name Web_Pod --hostname web-host -p "$KPORT:80" --network "$KNET" \
+		--add-host db.example.test:10.1.2.3 --dns 10.9.9.9 --dns-search example.test \
+		--dns-option ndots:2 --share net,ipc,uts,pid -l tier=back >/dev/null
+	# values a YAML 1.1 reader takes for booleans, numbers, dates, nulls,
+	# maps, sequences when they are not quoted
+	ctr run -d --pod Web_Pod --name App_1 -e YES=yes -e OFF=Off -e Y=y -e OCT=0644 \
+		-e SEXA=1:20 -e NUM=8080 -e FLOAT=1e3 -e DATE=2024-01-02 -e NULL='~' -e DASH='- x' \
+		-e COLON='a: b' -e HASH='x #y' -e EMPTY= -e LINES=$'one\ntwo' -e 'DOLLAR=$(NOT_A_VAR)' \
+		-w /tmp -u 1000:1000 --cap-add NET_ADMIN --cap-drop CHOWN --read-only -m 64m \
+		--cpus 0.5 --cpu-shares 512 -v "$TEST_DIR/share:/data:ro" -v genvol:/vol \
+		--tmpfs /scratch:size=16m --security-opt no-new-privileges --restart always \
+		-l team=x --annotation 'note=a: b' "$KBOX" "${LONG[@]}" >/dev/null
+	ctr run -d --pod Web_Pod --name priv --privileged -i -t --restart always \
+		--security-opt seccomp=unconfined "$KBOX" "${LONG[@]}" >/dev/null
+	ctr run -d --name Solo_One --network none --restart always --stop-timeout 20 \
+		--add-host solo.example.test:10.4.5.6 -e MODE=on "$KBOX" "${LONG[@]}" >/dev/null
+	ctr run -d --name solo-two --network none --restart always "$KBOX" "${LONG[@]}" >/dev/null
+	g=$TEST_DIR/gen
+	mkdir -p "$g"
+
+	run_ctr kube generate Web_Pod
+	assert_success
+	echo "$output" >"$g/pod.yaml"
+	assert_equal "$(rt_kinds "$g/pod.yaml")" "v1/PersistentVolumeClaim genvol; v1/Pod web-pod; "
+	assert_stderr_contains 'pod name "Web_Pod" changed to "web-pod"'
+	run_ctr kube generate Solo_One solo-two
+	assert_success
+	echo "$output" >"$g/solo.yaml"
+	assert_equal "$(rt_kinds "$g/solo.yaml")" "v1/Pod solo-one-pod; "
+	run_ctr kube generate -s -t deployment -r 2 Web_Pod
+	assert_success
+	echo "$output" >"$g/deploy.yaml"
+	assert_equal "$(rt_kinds "$g/deploy.yaml")" \
+		"v1/PersistentVolumeClaim genvol; v1/Service web-pod; apps/v1/Deployment web-pod-deployment; "
+
+	# the environment comes back as strings, byte for byte
+	ctr pod rm -f Web_Pod >/dev/null
+	kplay "$g/pod.yaml"
+	assert_success
+	want=$(printf '%s\n' YES=yes OFF=Off Y=y OCT=0644 SEXA=1:20 NUM=8080 FLOAT=1e3 DATE=2024-01-02 \
+		'NULL=~' 'DASH=- x' 'COLON=a: b' 'HASH=x #y' EMPTY= 'LINES=one' two 'DOLLAR=$(NOT_A_VAR)')
+	run_ctr exec web-pod-app-1 sh -c 'for v in YES OFF Y OCT SEXA NUM FLOAT DATE NULL DASH COLON HASH EMPTY LINES DOLLAR; do eval "echo \"$v=\$$v\""; done'
+	assert_success
+	assert_equal "$output" "$want"
+	kplay "$g/solo.yaml"
+	assert_success
+	run_ctr exec solo-one-pod-solo-one sh -c 'echo "$MODE"; grep solo.example.test /etc/hosts | cut -f1'
+	assert_equal "$output" $'on\n10.4.5.6'
 }
