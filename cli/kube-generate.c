@@ -251,8 +251,14 @@ static int write_new_file(const char *path, const struct strbuf *sb, struct pea_
 	if (fd < 0 && errno == EEXIST)
 		return pea_err_setk(err, PEA_E_EXISTS, 0, "cannot write to \"%s\"; file exists",
 				    path);
-	if (fd < 0 || xwrite_all(fd, sb->buf, sb->len) < 0)
+	if (fd < 0)
 		return pea_err_setk(err, PEA_E_GENERIC, errno, "cannot write to \"%s\"", path);
+	if (xwrite_all(fd, sb->buf, sb->len) < 0) {
+		int e = errno;
+
+		unlink(path);   /* ours: made with O_EXCL just now */
+		return pea_err_setk(err, PEA_E_GENERIC, e, "cannot write to \"%s\"", path);
+	}
 	return 0;
 }
 

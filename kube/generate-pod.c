@@ -510,6 +510,10 @@ int kgen_pod_build(struct kgen_pod *p, struct kgen_node **meta, struct kgen_node
 
 	if (check_containers(p, err) < 0)
 		return -1;
+	if (p->spec && (!p->spec->infra || !p->spec->share_net || !p->spec->share_ipc ||
+			!p->spec->share_uts))
+		kgen_note(p->g, "pod \"%s\" does not share the network, IPC and UTS namespaces "
+			  "among its containers; a Kubernetes pod does", p->name);
 	p->volumes = kgen_seq();
 	kgen_kube_volumes(p);
 	init = kgen_seq();

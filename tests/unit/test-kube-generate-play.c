@@ -380,12 +380,50 @@ TEST(fixed_points)
 	}
 }
 
+/* A container added to a played pod (`run --pod`) has no kube object: it
+ * is said from its spec, its volumes do not take the pod's names; the
+ * pod-level fields stay the pod's as written. */
+TEST(container_added_to_played_pod)
+{
+	static const char yaml[] =
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: mix}\nspec:\n"
+		"  containers:\n  - name: app\n    image: localhost/busybox:1\n"
+		"    volumeMounts: [{name: srv-data-host, mountPath: /d}]\n"
+		"  volumes: [{name: srv-data-host, emptyDir: {}}]\n";
+	struct played pl;
+	struct ctr_info all[2];
+	struct kube_gen_pod gp;
+
+	if (play(yaml, &pl) < 0) {
+		tap_cur_failed = 1;
+		return;
+	}
+	all[0] = pl.ctrs[0][0];
+	all[1] = mk("mix-extra", "localhost/busybox:1", busybox_cfg);
+	add_mount(&all[1].spec, MOUNT_BIND, "/srv/data", "/data", NULL);
+	all[1].spec.restart = RESTART_ALWAYS;
+	gp = (struct kube_gen_pod){ &pl.pis[0], all, 2 };
+	CHECK_GEN(gen(&gp, 1, NULL, NULL),
+		  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mix\n  labels:\n"
+		  "    app: mix\nspec:\n  restartPolicy: Always\n  containers:\n"
+		  "  - name: app\n    image: localhost/busybox:1\n    volumeMounts:\n"
+		  "    - name: srv-data-host\n      mountPath: /d\n"
+		  "  - name: extra\n    image: localhost/busybox:1\n    volumeMounts:\n"
+		  "    - name: srv-data-host-2\n      mountPath: /data\n"
+		  "  volumes:\n  - name: srv-data-host\n    emptyDir: {}\n"
+		  "  - name: srv-data-host-2\n    hostPath:\n      path: /srv/data\n"
+		  "      type: Directory\n");
+	ctr_info_release(&all[1]);
+	played_release(&pl);
+}
+
 int main(void)
 {
 	RUN(kube_pod_as_written);
 	RUN(workload_kinds);
 	RUN(job_and_deployment_restart_policies);
 	RUN(fixed_points);
+	RUN(container_added_to_played_pod);
 	reset();
 	return tap_done();
 }

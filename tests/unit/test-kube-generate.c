@@ -542,6 +542,17 @@ TEST(infra_only_pod_is_an_error)
 	CHECK(gen(&p, 1, NULL, NULL) == NULL);
 	CHECK_STR(errmsg, "pod 5a5a5a5a5a5a only has an infra container");
 	release(&c, 1);
+	/* without infra nothing is shared: generated, with a note */
+	c = mk("empty-app", "localhost/busybox:1", busybox_cfg);
+	c.spec.stop_timeout = 30;
+	pi.spec.infra = false;
+	CHECK_GEN(gen(&p, 1, NULL, NULL),
+		  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: empty\n  labels:\n"
+		  "    app: empty\nspec:\n  restartPolicy: Never\n  containers:\n"
+		  "  - name: app\n    image: localhost/busybox:1\n");
+	CHECK(has_note("pod \"empty\" does not share the network, IPC and UTS namespaces "
+		       "among its containers; a Kubernetes pod does"));
+	release(&c, 1);
 	pod_info_release(&pi);
 }
 
@@ -559,6 +570,49 @@ TEST(volume_claims_from_names)
 	CHECK(has_note("volume name \"My_Vol\" changed to \"my-vol\""));
 }
 
+/* Containers outside a pod: what they share with the host, their hosts
+ * and DNS settings together; the hostname that is their id is not one. */
+TEST(grouped_containers_share)
+{
+	struct ctr_info c[2] = {
+		mk("a", "localhost/busybox:1", busybox_cfg),
+		mk("b", "localhost/busybox:1", busybox_cfg),
+	};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		c[i].spec.ns.net = xstrdup("host");
+		c[i].spec.stop_timeout = 30;
+	}
+	c[0].spec.hostname = xstrdup("ab0123456789");     /* the id's start */
+	c[1].spec.hostname = xstrdup("bee");
+	c[1].spec.ns.pid = xstrdup("host");
+	c[0].spec.ns.ipc = xstrdup("host");
+	push(&c[0].spec.add_hosts, "x.test:192.0.2.1");
+	push(&c[1].spec.dns_servers, "192.0.2.53");
+	push(&c[1].spec.dns_options, "edns0");
+	CHECK_GEN(gen_alone(c, 2, NULL),
+		  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a-pod\n  labels:\n"
+		  "    app: a-pod\nspec:\n  restartPolicy: Never\n  hostNetwork: true\n"
+		  "  hostPID: true\n  hostIPC: true\n  hostname: bee\n  hostAliases:\n"
+		  "  - ip: 192.0.2.1\n    hostnames:\n    - x.test\n  dnsPolicy: None\n"
+		  "  dnsConfig:\n    nameservers:\n    - 192.0.2.53\n    options:\n"
+		  "    - name: edns0\n  containers:\n  - name: a\n    image: localhost/busybox:1\n"
+		  "  - name: b\n    image: localhost/busybox:1\n");
+	free(c[1].spec.ns.net);
+	c[1].spec.ns.net = NULL;     /* not all on the host's network: no hostNetwork */
+	c[0].spec.ns.ipc[0] = '\0';
+	CHECK_GEN(gen_alone(c, 2, NULL),
+		  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a-pod\n  labels:\n"
+		  "    app: a-pod\nspec:\n  restartPolicy: Never\n"
+		  "  hostPID: true\n  hostname: bee\n  hostAliases:\n"
+		  "  - ip: 192.0.2.1\n    hostnames:\n    - x.test\n  dnsPolicy: None\n"
+		  "  dnsConfig:\n    nameservers:\n    - 192.0.2.53\n    options:\n"
+		  "    - name: edns0\n  containers:\n  - name: a\n    image: localhost/busybox:1\n"
+		  "  - name: b\n    image: localhost/busybox:1\n");
+	release(c, 2);
+}
+
 int main(void)
 {
 	RUN(yaml_strings_read_back);
@@ -572,6 +626,7 @@ int main(void)
 	RUN(pod_create_pod);
 	RUN(infra_only_pod_is_an_error);
 	RUN(volume_claims_from_names);
+	RUN(grouped_containers_share);
 	reset();
 	return tap_done();
 }
