@@ -111,14 +111,16 @@ bool parse_name_ok(const char *s, size_t max)
 }
 
 /* Go's time.ParseDuration for non-negative values, in milliseconds. */
-static int go_duration_ms(const char *s, int64_t *out)
+int parse_go_duration_ns(const char *s, int64_t *out)
 {
-	static const struct { const char *u; double ms; } units[] = {
-		{ "ns", 1e-6 }, { "us", 1e-3 }, { "\xc2\xb5s", 1e-3 }, { "ms", 1 },
-		{ "s", 1e3 }, { "m", 6e4 }, { "h", 3.6e6 },
+	static const struct { const char *u; double ns; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "ms", 1e6 },
+		{ "s", 1e9 }, { "m", 6e10 }, { "h", 3.6e12 },
 	};
 	double total = 0;
 
+	if (!s || !*s)
+		return -1;
 	while (*s) {
 		char *end;
 		double v;
@@ -140,10 +142,10 @@ static int go_duration_ms(const char *s, int64_t *out)
 		}
 		if (!blen)
 			return -1;
-		total += v * units[best].ms;
+		total += v * units[best].ns;
 		s = end + blen;
 	}
-	if (total > 9e15)
+	if (total > 9e18)
 		return -1;
 	*out = (int64_t)total;
 	return 0;
@@ -159,8 +161,9 @@ int parse_duration_ms(const char *s, int64_t *out, const char *what, struct pea_
 		*out = secs * 1000;
 		return 0;
 	}
-	if (!s || !*s || go_duration_ms(s, out) < 0)
+	if (parse_go_duration_ns(s, out) < 0)
 		return pea_err_setk(err, PEA_E_INVALID, 0, "%s: '%s' is not a duration (like 90s, "
 				    "5m, 1h30m, or seconds)", what, s ? s : "");
+	*out /= 1000000;
 	return 0;
 }

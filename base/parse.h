@@ -21,6 +21,9 @@ bool parse_name_ok(const char *s, size_t max);
 /* A duration: Go's form ("300ms", "90s", "5m", "1h30m", "1.5h") or whole
  * seconds ("90"); non-negative.  Result in milliseconds. */
 int parse_duration_ms(const char *s, int64_t *out, const char *what, struct pea_err **err);
+/* Go's time.ParseDuration for non-negative values, in nanoseconds; -1 when
+ * s is not one (no message: callers try other forms first). */
+int parse_go_duration_ns(const char *s, int64_t *out);
 /* true/false, yes/no, 1/0, on/off. */
 int parse_bool(const char *s, int *out, const char *what, struct pea_err **err);
 

@@ -2,6 +2,7 @@
  * (P records joined), time parsing and since/until/tail filtering.  Pure
  * functions: no I/O (see ctr-logs.h). */
 #include "podengine/ctr-logs.h"
+#include "base/parse.h"
 #include "base/xalloc.h"
 
 #include <ctype.h>
@@ -91,46 +92,6 @@ int ctr_log_parse_rfc3339(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
-/* Go's time.ParseDuration for non-negative values. */
-static int parse_go_duration(const char *s, int64_t *out)
-{
-	static const struct { const char *u; int64_t ns; } units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "ms", 1000000 },
-		{ "s", NSEC }, { "m", 60 * NSEC }, { "h", 3600 * NSEC },
-	};
-	double total = 0;
-
-	if (!*s)
-		return -1;
-	while (*s) {
-		char *end;
-		double v;
-		size_t k, best = 0, blen = 0;
-
-		if (!isdigit((unsigned char)*s) && *s != '.')
-			return -1;
-		errno = 0;
-		v = strtod(s, &end);
-		if (errno || end == s)
-			return -1;
-		s = end;
-		for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
-			size_t ul = strlen(units[k].u);
-
-			if (!strncmp(s, units[k].u, ul) && ul > blen) {
-				best = k;
-				blen = ul;
-			}
-		}
-		if (!blen)
-			return -1;
-		total += v * (double)units[best].ns;
-		s += blen;
-	}
-	*out = (int64_t)total;
-	return 0;
-}
-
 int ctr_logs_parse_time(const char *s, int64_t now_ns, int64_t *out, struct pea_err **err)
 {
 	size_t len = strlen(s), i;
@@ -163,7 +124,7 @@ int ctr_logs_parse_time(const char *s, int64_t now_ns, int64_t *out, struct pea_
 			}
 		}
 	}
-	if (parse_go_duration(s, &d) == 0) {
+	if (parse_go_duration_ns(s, &d) == 0) {
 		*out = now_ns - d;
 		return 0;
 	}
