@@ -12,7 +12,6 @@
 
 #include "base/banned.h"
 
-#define PEAPOD_VERSION "0.1.0"
 
 static const char top_help[] =
 	"Usage: peapod [global options] COMMAND [options] [args]\n"

@@ -16,7 +16,6 @@
 
 #include "base/banned.h"
 
-#define PEAPOD_VERSION "0.1.0"
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
 int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
