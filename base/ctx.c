@@ -1,33 +1,37 @@
 #include "base/ctx.h"
+#include "base/cleanup.h"
 #include "base/io.h"
+#include "base/strbuf.h"
 #include "base/xalloc.h"
 
+#include <errno.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/banned.h"
 
-static char *home_dir(void)
+static char *home_dir(uid_t uid)
 {
 	const char *h = getenv("HOME");
 	struct passwd *pw;
 
 	if (h && *h)
 		return xstrdup(h);
-	pw = getpwuid(geteuid());
+	pw = getpwuid(uid);
 	return xstrdup(pw ? pw->pw_dir : "/");
 }
 
-static char *xdg_dir(const char *var, const char *fallback_rel)
+static char *xdg_dir(const char *var, const char *fallback_rel, uid_t uid)
 {
 	const char *v = getenv(var);
 	char *home, *res;
 
 	if (v && *v == '/')
 		return path_join(v, "peapod");
-	home = home_dir();
+	home = home_dir(uid);
 	res = xasprintf("%s/%s/peapod", home, fallback_rel);
 	free(home);
 	return res;
@@ -44,10 +48,42 @@ static char *rootless_runroot(uid_t uid)
 	return xasprintf("/tmp/peapod-run-%u", (unsigned)uid);
 }
 
+/* Inside the rootless user namespace already (a child of a rootless peapod:
+ * conmon, its exit command)?  The variable alone proves nothing: root could
+ * set it; the uid map must also not be the initial namespace's. */
+static bool inside_rootless_ns(uid_t *uid)
+{
+	const char *v = getenv("PEAPOD_ROOTLESS_UID");
+	cleanup_strbuf struct strbuf map = STRBUF_INIT;
+	unsigned long a, b, c;
+	char *end;
+	unsigned long u;
+
+	if (!v || !*v || geteuid() != 0)
+		return false;
+	errno = 0;
+	u = strtoul(v, &end, 10);
+	if (errno || *end || u == 0 || u > 0xfffffffeUL)
+		return false;
+	if (io_read_file("/proc/self/uid_map", &map, NULL) < 0 ||
+	    sscanf(map.buf, "%lu %lu %lu", &a, &b, &c) != 3 ||
+	    (a == 0 && b == 0 && c == 4294967295UL))
+		return false;
+	*uid = (uid_t)u;
+	return true;
+}
+
 int ctx_init_paths(struct pea_ctx *ctx, struct pea_err **err)
 {
+	uid_t inner;
+
 	ctx->uid = geteuid();
 	ctx->rootless = ctx->uid != 0;
+	if (inside_rootless_ns(&inner)) {
+		ctx->uid = inner;
+		ctx->rootless = true;
+		ctx->in_userns = true;
+	}
 	if (!ctx->rootless) {
 		if (!ctx->root)
 			ctx->root = xstrdup("/var/lib/peapod");
@@ -57,11 +93,11 @@ int ctx_init_paths(struct pea_ctx *ctx, struct pea_err **err)
 			ctx->confdir = xstrdup("/etc/peapod");
 	} else {
 		if (!ctx->root)
-			ctx->root = xdg_dir("XDG_DATA_HOME", ".local/share");
+			ctx->root = xdg_dir("XDG_DATA_HOME", ".local/share", ctx->uid);
 		if (!ctx->runroot)
 			ctx->runroot = rootless_runroot(ctx->uid);
 		if (!ctx->confdir)
-			ctx->confdir = xdg_dir("XDG_CONFIG_HOME", ".config");
+			ctx->confdir = xdg_dir("XDG_CONFIG_HOME", ".config", ctx->uid);
 	}
 	(void)err;
 	return 0;

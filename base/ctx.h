@@ -18,14 +18,19 @@ struct pea_ctx {
 	char *confdir;         /* /etc/peapod or $XDG_CONFIG_HOME/peapod */
 	char *runtime;         /* OCI runtime name or path; NULL = default */
 	char *storage_driver;  /* "overlay" or "vfs"; NULL = default */
-	bool rootless;         /* euid != 0 */
-	uid_t uid;
+	bool rootless;         /* an unprivileged user (also inside its user namespace) */
+	bool in_userns;        /* rootless and inside the user namespace (rootless.h) */
+	uid_t uid;             /* the user's uid on the host */
+	bool warned_limits;    /* rootless: "limits ignored" said once per command */
 	struct pea_log log;
 	struct state *state;   /* opened on first use by state_get() */
 };
 
-/* Defaults for paths (rootful: /var/lib/peapod, /run/peapod, /etc/peapod;
- * rootless: XDG dirs).  Flags may have set root/runroot first: those are kept. */
+/* Tells rootless from rootful (euid != 0, or already inside the user
+ * namespace of podengine/rootless.h: PEAPOD_ROOTLESS_UID set and a uid map
+ * that is not the identity), then the default paths (rootful: /var/lib/peapod,
+ * /run/peapod, /etc/peapod; rootless: XDG dirs).  Flags may have set
+ * root/runroot first: those are kept. */
 int ctx_init_paths(struct pea_ctx *ctx, struct pea_err **err);
 /* Frees owned strings.  The state handle belongs to podengine/ and is
  * closed by state_close() before this is called. */

@@ -8,6 +8,8 @@
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
 int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
+int cmd_unshare_top(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
+extern const char cli_unshare_help[];
 
 static const char info_help[] =
 	"Usage: peapod info [--format json|TEMPLATE]\n\n"
@@ -30,6 +32,8 @@ const struct cli_cmd cli_top_cmds[] = {
 	{ "pod", "manage pods", NULL, NULL, cli_pod_cmds, false },
 	{ "", NULL, NULL, NULL, cli_probe_attempt_cmds, true },
 	{ "system", "manage peapod itself", NULL, NULL, cli_system_cmds, false },
+	{ "unshare", "run a command in the rootless user namespace", cli_unshare_help,
+	  cmd_unshare_top, NULL, false },
 	{ "version", "print the version", "Usage: peapod version\n", cmd_version, NULL, false },
 	{ "volume", "manage volumes", NULL, NULL, cli_volume_cmds, false },
 	{ NULL, NULL, NULL, NULL, NULL, false },

@@ -3,6 +3,7 @@
 #include "base/cleanup.h"
 #include "base/io.h"
 #include "base/xalloc.h"
+#include "podengine/rootless.h"
 #include "podengine/state.h"
 
 #include <stdarg.h>
@@ -256,7 +257,12 @@ int main(int argc, char **argv)
 		ctx_init_paths(&ctx, &err);
 		log_debug(&ctx.log, "peapod %s: root=%s runroot=%s", argv[first], ctx.root,
 			  ctx.runroot);
-		rc = cli_dispatch(&ctx, cli_top_cmds, "peapod", argc - first, argv + first, &err);
+		/* An unprivileged user runs every command inside its user
+		 * namespace, entered here while the process is single-threaded. */
+		rc = rootless_enter(&ctx, &err);
+		if (rc == 0)
+			rc = cli_dispatch(&ctx, cli_top_cmds, "peapod", argc - first,
+					  argv + first, &err);
 	} else if (rc == 1) {
 		rc = 0;
 	}

@@ -4,9 +4,11 @@
 #include "base/xalloc.h"
 #include "cli/format.h"
 #include "podengine/hostinfo.h"
+#include "podengine/state.h"
 #include "podengine/storage.h"
 #include "podengine/system.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 
 #include <stdio.h>
@@ -19,6 +21,8 @@
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
 int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
+int cmd_unshare_top(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err);
+extern const char cli_unshare_help[];
 
 int cmd_version(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 {
@@ -88,6 +92,50 @@ static int cmd_system_reset(struct pea_ctx *ctx, int argc, char **argv, struct p
 			return 0;
 	}
 	return sys_reset(ctx, err) < 0 ? -1 : 0;
+}
+
+/* podman unshare: a command in the user's namespace, where the files of
+ * the storage that belong to other ids of the user's ranges can be read and
+ * removed. */
+static int cmd_unshare(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
+{
+	const char *shell = getenv("SHELL");
+	char *sh_argv[] = { (char *)(shell && *shell ? shell : "/bin/sh"), NULL };
+	char **run = argc > 1 ? argv + 1 : sh_argv;
+
+	if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "--"))
+		return cli_bad_flag(err, "unshare", argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "--"))
+		run = argc > 2 ? argv + 2 : sh_argv;
+	if (!ctx->rootless)
+		return pea_err_setk(err, PEA_E_INVALID, 0,
+				    "please use unshare with rootless");
+	setenv("CONTAINERS_GRAPHROOT", ctx->root, 1);
+	setenv("CONTAINERS_RUNROOT", ctx->runroot, 1);
+	state_close(ctx->state);
+	ctx->state = NULL;
+	fflush(stdout);
+	execvp(run[0], run);
+	{
+		int e = errno;
+
+		pea_err_set(err, e, "exec '%s'", run[0]);
+		if (err && *err)
+			(*err)->exit_status = e == ENOENT ? PEA_EXIT_NOT_FOUND : PEA_EXIT_CANNOT_INVOKE;
+	}
+	return -1;
+}
+
+const char cli_unshare_help[] =
+	"Usage: peapod unshare [--] [COMMAND [ARG...]]\n\n"
+	"Run COMMAND (default $SHELL) in the user namespace of a rootless user, as its\n"
+	"root: the ids of /etc/subuid and /etc/subgid are mapped as in containers, so\n"
+	"the storage under ~/.local/share/peapod can be inspected or removed.\n"
+	"CONTAINERS_GRAPHROOT and CONTAINERS_RUNROOT name the storage and run roots.\n";
+
+int cmd_unshare_top(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
+{
+	return cmd_unshare(ctx, argc, argv, err);
 }
 
 static const char df_help[] = "Usage: peapod system df\n\nShow disk usage by peapod.\n";

@@ -15,6 +15,7 @@
 #include "podengine/container.h"
 #include "podengine/ctr-attach.h"
 #include "podengine/ctr-internal.h"
+#include "podengine/rootless.h"
 #include "podengine/ctr-probe.h"
 #include "podengine/ctr-runtime.h"
 #include "podengine/etc-files.h"
@@ -89,6 +90,12 @@ static const char *ns_path(const char *v)
 	if (!strncmp(v, "ns:", 3))
 		return v + 3;
 	return v;
+}
+
+static bool resources_set(const struct resources_spec *r)
+{
+	return r->memory > 0 || r->memory_swap != 0 || r->cpu_quota > 0 || r->cpu_period > 0 ||
+	       r->cpu_shares > 0 || r->pids_limit > 0;
 }
 
 static bool host_cgroup_v2(void)
@@ -197,11 +204,21 @@ static int write_bundle(struct pea_ctx *ctx, const struct ctr_info *ci, const ch
 		.bundle = ci->bundle, .mount_sources = (const char *const *)sources,
 		.readonly_mounts = ro, .env_extra = env,
 		.pause_path = pause, .cgroup_parent = s->cgroup_parent ? s->cgroup_parent : "/peapod",
-		.cgroup_v2 = host_cgroup_v2(), .rootless = false,
+		.cgroup_v2 = host_cgroup_v2(), .rootless = ctx->rootless,
 		.netns_path = ns_path(s->ns.net), .ipcns_path = ns_path(s->ns.ipc),
 		.utsns_path = ns_path(s->ns.uts), .pidns_path = ns_path(s->ns.pid),
 	};
 
+	cleanup_free char *delegated = ctx->rootless ? rootless_cgroup_delegated() : NULL;
+
+	in.cgroup_delegated = delegated;
+	if (ctx->rootless && !delegated && resources_set(&s->resources) && !ctx->warned_limits) {
+		/* podman's words */
+		log_warn(&ctx->log, "Resource limits are not supported and ignored on %s",
+			 in.cgroup_v2 ? "cgroups V2 rootless systems without delegation"
+				      : "cgroups V1 rootless systems");
+		ctx->warned_limits = true;
+	}
 	if (!sources)
 		return -1;
 	if (!s->infra && make_etc_mountpoints(rootfs, err) < 0)

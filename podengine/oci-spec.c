@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "podengine/caps.h"
 #include "podengine/oci-spec.h"
+#include "podengine/rootless.h"
 #include "podengine/host-devices.h"
 #include "podengine/seccomp.h"
 #include "podengine/user.h"
@@ -173,10 +174,17 @@ static int rlimit_lookup(const char *type, struct pea_err **err)
 	return pea_err_setk(err, PEA_E_INVALID, 0, "unknown rlimit '%s'", type);
 }
 
+/* CAP_SYS_RESOURCE counts for rlimits only in the initial user namespace:
+ * rootless root has it in its own namespace and still cannot raise a hard
+ * limit. */
 static bool have_cap_sys_resource(void)
 {
-	cap_t c = cap_get_proc();
+	cap_t c;
 	cap_flag_value_t v = CAP_CLEAR;
+
+	if (rootless_in_userns())
+		return false;
+	c = cap_get_proc();
 
 	if (c) {
 		cap_get_flag(c, CAP_SYS_RESOURCE, CAP_EFFECTIVE, &v);
@@ -679,10 +687,20 @@ static int build_linux(struct json_object *spec, const struct oci_spec_in *in,
 		jset(lx, "maskedPaths", json_strv_new((char *const *)masked_paths));
 		jset(lx, "readonlyPaths", json_strv_new((char *const *)readonly_paths));
 	}
-	jset(lx, "resources", build_resources(in));
 	if (sec->privileged)
 		jset(lx, "devices", host_devices_json(in->dev_dir ? in->dev_dir : "/dev"));
-	jset_str(lx, "cgroupsPath", cg);
+	if (in->rootless && !in->cgroup_delegated) {
+		/* No cgroup of our own to put limits on (v1, or v2 not
+		 * delegated): the runtime leaves the container in ours. */
+	} else if (in->rootless) {
+		cleanup_free char *dcg = xasprintf("%s/peapod/%s", in->cgroup_delegated, in->id);
+
+		jset(lx, "resources", build_resources(in));
+		jset_str(lx, "cgroupsPath", dcg);
+	} else {
+		jset(lx, "resources", build_resources(in));
+		jset_str(lx, "cgroupsPath", cg);
+	}
 	if (root_propagation(in->spec))
 		jset_str(lx, "rootfsPropagation", root_propagation(in->spec));
 	sysctl = kv_object(sec->sysctls, "sysctl", err);

@@ -34,7 +34,8 @@ struct oci_spec_in {
 	const char *pause_path;                  /* for spec->init: peapod-pause bind-mounted at /run/peapod-init */
 	const char *cgroup_parent;               /* default "/peapod" (spec->cgroup_parent wins) */
 	bool cgroup_v2;                          /* host layout */
-	bool rootless;                           /* later: userns mappings; now: false */
+	bool rootless;                           /* inside the rootless user namespace (rootless.h) */
+	const char *cgroup_delegated;            /* rootless: the delegated v2 cgroup to create ours under; NULL = none: no cgroupsPath, no limits */
 	/* namespace paths to join (from spec->ns resolution by the caller): NULL = new namespace, "host" = don't unshare */
 	const char *netns_path, *ipcns_path, *utsns_path, *pidns_path;
 	/* Test hooks: 0/NULL = the host's. */

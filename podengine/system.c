@@ -3,6 +3,7 @@
 #include "podengine/ctr-runtime.h"
 #include "podengine/image.h"
 #include "podengine/pod.h"
+#include "podengine/rootless.h"
 #include "network/network.h"
 #include "podengine/state.h"
 #include "base/cleanup.h"
@@ -192,6 +193,9 @@ int sys_reset(struct pea_ctx *ctx, struct pea_err **err)
 	state_close(ctx->state);
 	ctx->state = NULL;
 	if (sys_umount_below(ctx->runroot, err) < 0 || sys_umount_below(ctx->root, err) < 0)
+		return pea_err_wrap(err, "reset");
+	/* rootless: nothing is left for the user namespace to hold */
+	if (ctx->rootless && rootless_stop_pause(ctx, err) < 0)
 		return pea_err_wrap(err, "reset");
 	/* the state first: a late exit command finds no state.db and stops */
 	if (io_rm_rf(ctx->root, err) < 0 || io_rm_rf(ctx->runroot, err) < 0)
