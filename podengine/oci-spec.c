@@ -687,18 +687,18 @@ static int build_linux(struct json_object *spec, const struct oci_spec_in *in,
 		jset(lx, "maskedPaths", json_strv_new((char *const *)masked_paths));
 		jset(lx, "readonlyPaths", json_strv_new((char *const *)readonly_paths));
 	}
+	/* Rootless without a delegated cgroup (v1, or v2 not delegated): no
+	 * cgroup of our own to put limits on; the runtime leaves the
+	 * container in ours. */
+	if (!in->rootless || in->cgroup_delegated)
+		jset(lx, "resources", build_resources(in));
 	if (sec->privileged)
 		jset(lx, "devices", host_devices_json(in->dev_dir ? in->dev_dir : "/dev"));
-	if (in->rootless && !in->cgroup_delegated) {
-		/* No cgroup of our own to put limits on (v1, or v2 not
-		 * delegated): the runtime leaves the container in ours. */
-	} else if (in->rootless) {
+	if (in->rootless && in->cgroup_delegated) {
 		cleanup_free char *dcg = xasprintf("%s/peapod/%s", in->cgroup_delegated, in->id);
 
-		jset(lx, "resources", build_resources(in));
 		jset_str(lx, "cgroupsPath", dcg);
-	} else {
-		jset(lx, "resources", build_resources(in));
+	} else if (!in->rootless) {
 		jset_str(lx, "cgroupsPath", cg);
 	}
 	if (root_propagation(in->spec))
