@@ -356,6 +356,23 @@ static int join(pid_t pid, struct pea_err **err)
 	return 0;
 }
 
+/* The run root may sit in a world-writable place (/tmp without logind):
+ * refuse one that somebody else made for us. */
+static int check_owned(struct pea_ctx *ctx, const char *dir, struct pea_err **err)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		return pea_err_set(err, errno, "stat '%s'", dir);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != ctx->uid)
+		return pea_err_setk(err, PEA_E_INVALID, 0,
+				    "'%s' is not a directory owned by uid %u: remove it or "
+				    "pass --runroot", dir, (unsigned)ctx->uid);
+	if ((st.st_mode & 077) && chmod(dir, 0700) < 0)
+		return pea_err_set(err, errno, "chmod '%s'", dir);
+	return 0;
+}
+
 int rootless_enter(struct pea_ctx *ctx, struct pea_err **err)
 {
 	cleanup_free char *lockp = NULL;
@@ -368,6 +385,8 @@ int rootless_enter(struct pea_ctx *ctx, struct pea_err **err)
 		return 0;
 	if (io_mkdir_p(ctx->runroot, 0700, err) < 0 || io_mkdir_p(ctx->root, 0700, err) < 0)
 		return -1;
+	if (check_owned(ctx, ctx->runroot, err) < 0)
+		return pea_err_wrap(err, "run root");
 	lockp = path_join(ctx->runroot, "pause.lock");
 	lock = lockfile_lock(lockp, err);
 	if (lock < 0)
