@@ -70,7 +70,8 @@
 #   rl_import_busybox NAME [REF]
 #                               import the full busybox rootfs of
 #                               lib/busybox.sh (every applet) as REF
-#                               (default localhost/busybox)
+#                               (default localhost/busybox; source
+#                               lib/busybox.sh first)
 #
 # Facts about a user:
 #   rl_login rl_uid rl_gid rl_home NAME
