@@ -16,7 +16,7 @@
 #   CORRUPT_DIGEST   the layer digest of $REG/corrupt whose blob was tampered with
 #
 # Images in REG: busybox layers3 zstd multi corrupt evil-dotdot evil-symlink
-# evil-abs (all tagged latest).  Images in REG_TLS: busybox layers3 zstd multi.
+# evil-abs owned33 (all tagged latest).  Images in REG_TLS: busybox layers3 zstd multi.
 
 setup_suite() {
 	local repo
@@ -68,7 +68,7 @@ _suite_start_registries() {
 
 _suite_push_images() {
 	local n pids=() rc=0 p
-	for n in busybox layers3 zstd multi corrupt evil-dotdot evil-symlink evil-abs; do
+	for n in busybox layers3 zstd multi corrupt evil-dotdot evil-symlink evil-abs owned33; do
 		push_test_image "$n" "$REG/$n" --dest-tls-verify=false &
 		pids+=($!)
 	done
@@ -100,6 +100,12 @@ teardown_suite() {
 	source "${E2E_LIB:-$(dirname "${BASH_SOURCE[0]}")/lib}/registry.sh"
 	dir=${E2E_DIR:-$(cat "$BATS_SUITE_TMPDIR/e2e-dir" 2>/dev/null)}
 	[ -n "$dir" ] && [ -d "$dir" ] || return 0
+	# users, their dirs and the devices' modes that rootless test files
+	# did not put back (lib/rootless.bash)
+	if [ -d "$dir/rootless" ]; then
+		source "${E2E_LIB:-$(dirname "${BASH_SOURCE[0]}")/lib}/rootless.bash"
+		rootless_suite_sweep "$dir"
+	fi
 	stop_registry "$dir/reg-plain"
 	stop_registry "$dir/reg-tls"
 	# Nothing may stay mounted below the work dir (the tests check it; this

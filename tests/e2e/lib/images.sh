@@ -19,6 +19,9 @@
 #   evil-dotdot   busybox + a layer holding "../escape" and "../../../../../../../../../../tmp/peapod-e2e-escape"
 #   evil-symlink  busybox + a layer holding "evil -> /tmp" then "evil/pwned"
 #   evil-abs      busybox + a layer holding "/tmp/peapod-e2e-abs"
+#   owned33       busybox + /data/www (0750, uid 33, gid 33) holding
+#                 index.html (0640, 33:33): ids other than 0 for the rootless
+#                 tests (a user's subordinate ids own them on the host)
 #
 # Layouts are cached by content under $PEAPOD_E2E_CACHE
 # (default /var/tmp/peapod-e2e-cache): the key hashes this file, busybox,
@@ -245,10 +248,23 @@ build_test_images() {
 	ln -sfn "$out" "$dest"
 }
 
+_build_owned33() {
+	local out=$1 tmp=$2 d=$tmp/o33
+	cp -a "$out/busybox" "$out/owned33"
+	mkdir -p "$d/data/www"
+	echo owned33 >"$d/data/www/index.html"
+	chown -R 33:33 "$d/data/www"
+	chmod 0750 "$d/data/www"
+	chmod 0640 "$d/data/www/index.html"
+	_add_dir_layer "$out/owned33" "$d" owned33 &&
+		_config_image "$out/owned33" /bin/sh --config.workingdir /
+}
+
 _build_all() {
 	local out=$1 tmp=$2 n
 	_build_busybox "$out" "$tmp" &&
 		_build_layers3 "$out" "$tmp" &&
+		_build_owned33 "$out" "$tmp" &&
 		_build_zstd "$out" &&
 		_build_multi "$out" "$tmp" &&
 		_build_corrupt "$out" "$tmp" &&
