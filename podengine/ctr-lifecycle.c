@@ -212,6 +212,7 @@ static int write_bundle(struct pea_ctx *ctx, const struct ctr_info *ci, const ch
 	cleanup_free char *delegated = ctx->rootless ? rootless_cgroup_delegated() : NULL;
 
 	in.cgroup_delegated = delegated;
+	in.no_tty_gid = ctx->rootless && !rootless_gid_mapped(5);
 	if (ctx->rootless && !delegated && resources_set(&s->resources) && !ctx->warned_limits) {
 		/* podman's words */
 		log_warn(&ctx->log, "Resource limits are not supported and ignored on %s",

@@ -495,7 +495,8 @@ static struct json_object *build_mounts(const struct oci_spec_in *in, struct pea
 	add_default(arr, s, "/proc", "proc", "proc", "nosuid,noexec,nodev");
 	add_default(arr, s, "/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k");
 	add_default(arr, s, "/dev/pts", "devpts", "devpts",
-		    "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5");
+		    in->no_tty_gid ? "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620"
+				   : "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5");
 	if (in->shm_path)
 		add_default(arr, s, "/dev/shm", "bind", in->shm_path, "rbind,rprivate,nosuid,noexec,nodev");
 	else

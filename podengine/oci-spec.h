@@ -35,6 +35,7 @@ struct oci_spec_in {
 	const char *cgroup_parent;               /* default "/peapod" (spec->cgroup_parent wins) */
 	bool cgroup_v2;                          /* host layout */
 	bool rootless;                           /* inside the rootless user namespace (rootless.h) */
+	bool no_tty_gid;                         /* gid 5 (tty) is not mapped: devpts without gid=5 */
 	const char *cgroup_delegated;            /* rootless: the delegated v2 cgroup to create ours under; NULL = none: no cgroupsPath, no limits */
 	/* namespace paths to join (from spec->ns resolution by the caller): NULL = new namespace, "host" = don't unshare */
 	const char *netns_path, *ipcns_path, *utsns_path, *pidns_path;

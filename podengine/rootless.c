@@ -79,6 +79,25 @@ static bool uid_map_is_userns(const char *path)
 	return !(a == 0 && b == 0 && c == 4294967295UL);
 }
 
+bool rootless_gid_mapped(gid_t gid)
+{
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	const char *p;
+
+	if (io_read_file("/proc/self/gid_map", &sb, NULL) < 0)
+		return true;
+	for (p = sb.buf; p && *p;) {
+		unsigned long a, b, c;
+
+		if (sscanf(p, "%lu %lu %lu", &a, &b, &c) == 3 && gid >= a && gid - a < c)
+			return true;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
 bool rootless_in_userns(void)
 {
 	return uid_map_is_userns("/proc/self/uid_map");

@@ -60,6 +60,10 @@ int rootless_stop_pause(struct pea_ctx *ctx, struct pea_err **err);
  * frees. */
 char *rootless_cgroup_delegated(void);
 
+/* Is gid mapped in this process's user namespace (its gid_map)?  True
+ * outside a user namespace. */
+bool rootless_gid_mapped(gid_t gid);
+
 /* "/etc/subuid" ranges of the namespace as podman's info shows them
  * (host.idMappings): the current process's uid_map/gid_map.  Caller puts. */
 struct json_object;
