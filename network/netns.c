@@ -14,7 +14,9 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/file.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -174,4 +176,43 @@ int netns_dir_release(struct pea_ctx *ctx, struct pea_err **err)
 	if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
 		return pea_err_set(err, errno, "remove '%s'", dir);
 	return 0;
+}
+
+bool netns_is_netns(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && sf.f_type == NSFS_MAGIC;
+}
+
+char *netns_rootless_path(struct pea_ctx *ctx)
+{
+	return xasprintf("%s/netns/%s", ctx->runroot, NETNS_ROOTLESS);
+}
+
+int netns_rootless_ensure(struct pea_ctx *ctx, struct pea_err **err)
+{
+	cleanup_free char *path = netns_rootless_path(ctx);
+	cleanup_free char *made = NULL;
+	struct pea_err *e = NULL;
+
+	if (netns_is_netns(path))
+		return 0;
+	/* a file whose mount went with an earlier mount namespace */
+	if (netns_remove(path, err) < 0)
+		return -1;
+	made = netns_create(ctx, NETNS_ROOTLESS, &e);
+	if (made || (pea_err_is(e, PEA_E_EXISTS) && netns_is_netns(path))) {
+		pea_err_free(e);
+		return 0;
+	}
+	pea_err_pass(err, e);
+	return pea_err_wrap(err, "create the rootless network namespace");
+}
+
+int netns_rootless_remove(struct pea_ctx *ctx, struct pea_err **err)
+{
+	cleanup_free char *path = netns_rootless_path(ctx);
+
+	return netns_remove(path, err);
 }

@@ -9,6 +9,15 @@
  *   network.c   network records (JSON in the state), default network, subnet choice
  *   setup.c     net_setup / net_teardown: a pod's interfaces, addresses, routes, ports
  *   firewall.c  nftables: masquerade, DNAT for published ports (fw_*)
+ *   pasta.c     rootless: the pods' pasta processes, the port checks
+ *
+ * Rootless (ctx->rootless; docs/design.md, "Rootless networking"): the same
+ * bridges, veths, IPAM and hosts-file DNS, but the host side of the bridges
+ * lives in the rootless netns of the run root (netns_rootless_path) instead
+ * of the host's netns, there is no firewall, pods get no default route over
+ * their veths, and one pasta per pod (pasta.h) brings the host's address,
+ * the default route and the published ports.  Rootless callers stay in the
+ * host's netns; network/ moves a thread where the work is.
  *
  * Every function that changes the host is undone by its counterpart, and a
  * failing net_setup undoes everything it did before returning. */
@@ -94,6 +103,21 @@ int netns_dir_release(struct pea_ctx *ctx, struct pea_err **err);
 /* Run fn inside the netns (a thread is moved with setns and back). */
 int netns_run(const char *path, int (*fn)(void *data, struct pea_err **err), void *data,
 	      struct pea_err **err);
+/* True when path is a namespace bind mount (not a stale file). */
+bool netns_is_netns(const char *path);
+
+/* The rootless netns: rootless, the host side of the bridge networks (the
+ * bridges, the host ends of the pods' veths) lives in a netns of the user's
+ * own, <runroot>/netns/rootless, instead of the host's, which the user may
+ * not change.  setup.c creates it on a pod's first use (under the rootless
+ * network lock, see net_setup) and removes it when the last address of the
+ * run root is released.  Caller frees the path. */
+#define NETNS_ROOTLESS "rootless"
+char *netns_rootless_path(struct pea_ctx *ctx);
+/* Create it unless a live one is there (a stale file is replaced). */
+int netns_rootless_ensure(struct pea_ctx *ctx, struct pea_err **err);
+/* Unmount and remove it (what is in it goes with it); missing is fine. */
+int netns_rootless_remove(struct pea_ctx *ctx, struct pea_err **err);
 
 /* ---- a pod's network (setup.c) ---- */
 
@@ -142,12 +166,16 @@ int net_status_from_json(struct json_object *o, struct net_status *st, struct pe
 /* Loopback up, one veth per network (peer on the bridge, created with the
  * bridge on first use), addresses from IPAM, default route (unless the
  * network is internal), masquerade and the published ports' DNAT rules.
- * All or nothing. */
+ * Rootless: the bridge side in the rootless netns (created if needed), no
+ * default route and no firewall, then the pod's pasta with the published
+ * ports (none when every network is internal); ports are checked first
+ * (net_ports_check).  Call from the host's netns.  All or nothing. */
 int net_setup(struct pea_ctx *ctx, const struct net_setup_in *in, struct net_status *out,
 	      struct pea_err **err);
-/* Undo net_setup for `owner`: firewall rules, veths, IPs.  Idempotent; the
- * bridge stays while other pods use the network (removed with the network,
- * or when the last user goes if peapod created it for this run). */
+/* Undo net_setup for `owner`: firewall rules (rootless: its pasta), veths,
+ * IPs.  Idempotent; the bridge stays while other pods use the network
+ * (removed with the network; rootless, with the rootless netns when the
+ * run root's last address is released). */
 int net_teardown(struct pea_ctx *ctx, const char *owner, const char *netns_path,
 		 struct pea_err **err);
 
@@ -170,6 +198,19 @@ int net_attach_one(struct pea_ctx *ctx, const char *owner, const char *netns_pat
  * callers keep the first network (see pod_network_connect). */
 int net_detach_one(struct pea_ctx *ctx, const char *owner, const char *network,
 		   struct pea_err **err);
+
+/* Rootless: refuse (kind INVALID, podman's "rootlessport cannot expose
+ * privileged port N, ..." naming the sysctl) a published host port below
+ * net.ipv4.ip_unprivileged_port_start of the host, which pasta could not
+ * bind.  Rootful, or no ports: 0.  Called before anything is created (pod
+ * create, kube play, pod start) and again by net_setup. */
+int net_ports_check(struct pea_ctx *ctx, const struct net_port *ports, size_t n,
+		    struct pea_err **err);
+
+/* Rootless pods' nameserver when the host's resolv.conf has none a pod
+ * can use (only loopback ones): pasta forwards DNS sent there to the
+ * host's resolver. */
+#define NET_PASTA_DNS "169.254.1.1"
 
 /* "[[hostip:]hostport[-end]:]ctrport[-end][/proto]" as podman's -p. */
 int net_parse_port(const char *arg, struct net_port *out, struct pea_err **err);

@@ -201,6 +201,8 @@ char *etc_files_resolv(const struct etc_files_in *in, struct pea_err **err)
 		merge_resolv(&r, in);
 	else
 		replace_resolv(&r, in);
+	if (!host_net && in->dns_fallback && !(r.servers && r.servers[0]))
+		strv_push(&r.servers, in->dns_fallback);
 	add_line(&sb, "search", r.search);
 	for (char **s = r.servers; s && *s; s++)
 		strbuf_addf(&sb, "nameserver %s\n", *s);

@@ -25,6 +25,9 @@ struct etc_files_in {
 	bool dns_merge;            /* add the dns_* to the host's instead (kube dnsConfig):
 				    * servers and searches appended without duplicates,
 				    * options replacing the host's of the same name */
+	const char *dns_fallback;  /* the nameserver when no other is left (the host
+				    * has loopback ones only); NULL = none.  Rootless
+				    * pods: pasta's DNS forwarder, NET_PASTA_DNS */
 	const char *host_resolv;   /* NULL = /etc/resolv.conf (test hook) */
 	const char *host_hosts;    /* NULL = /etc/hosts; read for ETC_NET_HOST only */
 };

@@ -17,6 +17,7 @@
 #include "podengine/pod.h"
 #include "podengine/reference.h"
 #include "podengine/volume.h"
+#include "network/network.h"
 
 #include "base/banned.h"
 
@@ -163,6 +164,17 @@ static int check_names(struct pea_ctx *ctx, const struct play_pod *pods, size_t 
 }
 
 /* ---- 2. images ----------------------------------------------------------- */
+
+/* Rootless: a host port pasta could not bind fails the play before
+ * anything is created. */
+static int check_ports(struct pea_ctx *ctx, const struct play_pod *pods, size_t n,
+		       struct pea_err **err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (net_ports_check(ctx, pods[i].pod.ports, pods[i].pod.n_ports, err) < 0)
+			return pea_err_wrap(err, "%s", pods[i].workload);
+	return 0;
+}
 
 static int policy_rank(enum pull_policy p)
 {
@@ -377,7 +389,8 @@ int play_run(struct pea_ctx *ctx, struct play_pod *pods, size_t n_pods,
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	if (check_names(ctx, pods, n_pods, opts->replace, &replace_ids, err) < 0 ||
+	if (check_ports(ctx, pods, n_pods, err) < 0 ||
+	    check_names(ctx, pods, n_pods, opts->replace, &replace_ids, err) < 0 ||
 	    ensure_images(ctx, pods, n_pods, opts, &r.warnings, err) < 0 ||
 	    remove_replaced(ctx, replace_ids, &r.replaced, err) < 0)
 		goto fail;

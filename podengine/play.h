@@ -4,7 +4,8 @@
  * play_run, in this order:
  *   1. refuse at once (creating nothing) when a pod or container name is
  *      taken (kind EXISTS), unless opts->replace and the name belongs to a
- *      pod of the plan (then that pod goes in step 3);
+ *      pod of the plan (then that pod goes in step 3), or, rootless, when a
+ *      pod publishes a privileged host port (net_ports_check);
  *   2. images: each container's pull policy (opts->pull overrides it when
  *      set), each image once with the strongest policy asked for: Always
  *      and Newer pull (when the pull fails and a local copy exists, that

@@ -128,6 +128,9 @@ static int net_prepare(struct pea_ctx *ctx, struct pod_info *pi, struct pea_err 
 	free(steal_ptr(pi->netns));
 #if POD_NETWORK
 	if (pi->spec.share_net && !strcmp(pod_spec_net_mode(&pi->spec), "bridge")) {
+		/* rootless: refused ports refused before the netns is made */
+		if (net_ports_check(ctx, pi->spec.ports, pi->spec.n_ports, err) < 0)
+			return -1;
 		pi->netns = netns_create(ctx, pi->id, err);
 		if (!pi->netns)
 			return -1;
@@ -310,7 +313,11 @@ static int join_infra(struct pea_ctx *ctx, struct pod_info *pi, struct pod_join 
 
 	if (infra_pid(ctx, pi, &pid, err) < 0)
 		return -1;
-	if (pi->spec.share_net)
+	/* the host's netns is where the runtime already is: nothing to join
+	 * (and a rootless user may not setns() into it) */
+	if (pi->spec.share_net && !strcmp(pod_spec_net_mode(&pi->spec), "host"))
+		out->netns = xstrdup("host");
+	else if (pi->spec.share_net)
 		out->netns = pi->netns ? xstrdup(pi->netns) : proc_ns(pid, "net");
 	if (pi->spec.share_ipc)
 		out->ipcns = proc_ns(pid, "ipc");

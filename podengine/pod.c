@@ -403,6 +403,8 @@ int pod_write_etc(struct pea_ctx *ctx, const struct pod_info *pi, struct pea_err
 		.dns_merge = pi->spec.dns_merge,
 	};
 
+	if (ctx->rootless && !strcmp(pod_spec_net_mode(&pi->spec), "bridge"))
+		in.dns_fallback = NET_PASTA_DNS;   /* pasta's forwarder */
 	/* "<ip> [<fqdn>] <hostname> <pod name> <container names...>" */
 	if (pi->spec.fqdn && *pi->spec.fqdn && strcmp(pi->spec.fqdn, hostname))
 		strv_push(&namev, pi->spec.fqdn);
@@ -627,6 +629,7 @@ char *pod_create(struct pea_ctx *ctx, const struct pod_spec *spec, struct pea_er
 	pod_spec_init(&pi.spec);
 	js = pod_spec_to_json(spec);   /* deep copy: the caller's spec stays untouched */
 	if (check_spec(spec, err) < 0 || pod_check_networks(ctx, spec, err) < 0 ||
+	    net_ports_check(ctx, spec->ports, spec->n_ports, err) < 0 ||
 	    pod_spec_from_json(js, &pi.spec, err) < 0 ||
 	    !(pi.id = random_hex(32, err)))
 		goto out;

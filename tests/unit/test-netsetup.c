@@ -1,7 +1,10 @@
 /* net_setup / net_teardown against the real kernel (root only): a test
  * network with its own bridge "pptest<rand>" and subnet 10.231.<rand>.0/24,
- * pod netns under a temporary run root.  Traffic stays inside the bridge. */
+ * pod netns under a temporary run root.  Traffic stays inside the bridge.
+ * The rootless layout (bridge in the run root's rootless netns, pasta) is
+ * exercised as root too, with ctx->rootless set and a stand-in pasta. */
 #include "tests/unit/tap.h"
+#include "tests/unit/pasta-test.h"
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/io.h"
@@ -9,6 +12,7 @@
 #include "base/xalloc.h"
 #include "network/ipam.h"
 #include "network/network.h"
+#include "network/pasta.h"
 #include "network/rtnl.h"
 #include "podengine/state.h"
 
@@ -165,16 +169,19 @@ struct fixture {
 	struct net_config nc;
 };
 
-static int fixture_init(struct fixture *f, bool ipv6)
+static int fixture_init_rl(struct fixture *f, bool ipv6, bool rootless)
 {
 	unsigned r;
 	char *subs[] = { f->subnet, ipv6 ? f->subnet6 : NULL, NULL };
-	struct net_create_opts o = { .name = f->name, .subnets = subs, .internal = true,
+	/* rootful: internal, so that no forwarding sysctl is touched; rootless
+	 * networks change nothing of the host's */
+	struct net_create_opts o = { .name = f->name, .subnets = subs, .internal = !rootless,
 				     .bridge = f->bridge };
 	struct pea_err *err = NULL;
 
 	getrandom(&r, sizeof(r), 0);
 	f->ctx = ctx_new();
+	f->ctx->rootless = rootless;
 	snprintf(f->name, sizeof(f->name), "pptest%05u", r % 100000);
 	snprintf(f->bridge, sizeof(f->bridge), "pptest%05u", r % 100000);
 	snprintf(f->subnet, sizeof(f->subnet), "10.231.%u.0/24", (r >> 17) % 250 + 2);
@@ -184,6 +191,11 @@ static int fixture_init(struct fixture *f, bool ipv6)
 		return -1;
 	}
 	return 0;
+}
+
+static int fixture_init(struct fixture *f, bool ipv6)
+{
+	return fixture_init_rl(f, ipv6, false);
 }
 
 static void fixture_done(struct fixture *f)
@@ -370,9 +382,144 @@ out:
 	fixture_done(&f);
 }
 
+/* In the rootless netns: the bridge and the veth are there. */
+struct links {
+	const char *a, *b;
+};
+
+static int links_fn(void *data, struct pea_err **err)
+{
+	struct links *l = data;
+
+	if (!rtnl_link_exists(l->a) || (l->b && !rtnl_link_exists(l->b)))
+		return pea_err_set(err, 0, "'%s' or '%s' missing", l->a, l->b ? l->b : "");
+	return 0;
+}
+
+/* In a pod: no default route yet (pasta brings one), so adding one works. */
+static int no_default_fn(void *data, struct pea_err **err)
+{
+	return rtnl_route_add_default("eth0", data, err);
+}
+
+static int setup_pod_ports(struct fixture *f, const char *owner, const char *ns,
+			   const struct net_port *ports, size_t n, struct net_status *st,
+			   struct pea_err **err)
+{
+	struct net_attach at = { .network = f->name };
+	struct net_setup_in in = { .owner = owner, .name = owner, .netns_path = ns,
+				   .attach = &at, .n_attach = 1, .ports = ports, .n_ports = n };
+
+	return net_setup(f->ctx, &in, st, err);
+}
+
+TEST(rootless_bridge_lives_in_the_rootless_netns)
+{
+	struct fixture f;
+	struct pea_err *err = NULL;
+	cleanup_free char *ns1 = NULL, *ns2 = NULL, *rl = NULL, *top = NULL, *oldpath = NULL;
+	cleanup_free char *pid1 = NULL;
+	struct net_status st1 = { 0 }, st2 = { 0 }, st3 = { 0 };
+	struct probe pod2 = { 0 };
+	struct net_port ports[1] = { { .container_port = 80, .range = 1, .proto = "tcp" } };
+	struct links l;
+	char veth1[16];
+
+	if (geteuid() != 0)
+		SKIP("needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN for netns)");
+	if (fixture_init_rl(&f, false, true) < 0) {
+		CHECK(0);
+		return;
+	}
+	top = xstrndup(f.ctx->root, strlen(f.ctx->root) - strlen("/root"));
+	oldpath = fake_pasta_install(top);
+	rl = netns_rootless_path(f.ctx);
+	pid1 = pasta_pid_file(f.ctx, "owner1");
+	{
+		/* a free host port for the stand-in's published port */
+		int p = 0, fd = listen_on("127.0.0.1", &p);
+
+		ports[0].host_port = (uint16_t)p;
+		if (fd >= 0)
+			close(fd);
+	}
+	ns1 = netns_create(f.ctx, "pod1", &err);
+	ns2 = netns_create(f.ctx, "pod2", NULL);
+	show(err);
+	err = NULL;
+	CHECK(ns1 && ns2 && oldpath);
+	if (!ns1 || !ns2 || !oldpath)
+		goto out;
+	CHECK(!netns_is_netns(rl));
+	CHECK_INT(setup_pod_ports(&f, "owner1", ns1, ports, 1, &st1, &err), 0);
+	show(err);
+	err = NULL;
+	CHECK_INT(setup_pod(&f, "owner2", ns2, &st2), 0);
+	if (st1.n != 1 || st2.n != 1)
+		goto out;
+	/* the host's netns holds nothing of it */
+	net_veth_name("owner1", f.name, veth1);
+	CHECK(!sys_has(f.bridge) && !sys_has(veth1));
+	CHECK(netns_is_netns(rl));
+	l = (struct links){ f.bridge, veth1 };
+	CHECK_INT(netns_run(rl, links_fn, &l, &err), 0);
+	show(err);
+	err = NULL;
+	CHECK(io_exists(pid1));
+	/* pod1 -> pod2 over the bridge in the rootless netns */
+	pod2.addr = st2.ifaces[0].ip4;
+	CHECK_INT(netns_run(ns2, listen_fn, &pod2, &err), 0);
+	show(err);
+	err = NULL;
+	CHECK_INT(netns_run(ns1, connect_fn, &pod2, &err), 0);
+	show(err);
+	err = NULL;
+	CHECK(pod2.listen_fd >= 0 && accepted(pod2.listen_fd));
+	if (pod2.listen_fd > 0)
+		close(pod2.listen_fd);
+	CHECK_INT(netns_run(ns1, no_default_fn, st1.ifaces[0].gw4, &err), 0);
+	show(err);
+	err = NULL;
+	/* a failing pasta undoes the whole setup */
+	setenv("FAKE_PASTA_FAIL", "1", 1);
+	netns_remove(ns2, NULL);
+	free(ns2);
+	ns2 = netns_create(f.ctx, "pod3", NULL);
+	CHECK_INT(net_teardown(f.ctx, "owner2", NULL, NULL), 0);
+	CHECK_INT(count_allocs(f.ctx), 1);
+	CHECK_INT(setup_pod_ports(&f, "owner3", ns2, NULL, 0, &st3, &err), -1);
+	CHECK(err && strstr(err->msg, "pasta failed with exit code 1: Failed to bind"));
+	pea_err_free(err);
+	err = NULL;
+	unsetenv("FAKE_PASTA_FAIL");
+	CHECK_INT(count_allocs(f.ctx), 1);
+	/* the last pod's teardown takes pasta and the rootless netns away */
+	CHECK_INT(net_teardown(f.ctx, "owner1", ns1, &err), 0);
+	show(err);
+	err = NULL;
+	CHECK(!io_exists(pid1));
+	CHECK_INT(count_allocs(f.ctx), 0);
+	CHECK(!io_exists(rl));
+out:
+	if (oldpath)
+		setenv("PATH", oldpath, 1);
+	net_status_release(&st1);
+	net_status_release(&st2);
+	if (ns1)
+		netns_remove(ns1, NULL);
+	if (ns2)
+		netns_remove(ns2, NULL);
+	err = NULL;
+	CHECK_INT(net_reset(f.ctx, &err), 0);
+	show(err);
+	CHECK(!io_exists(rl));
+	fixture_done(&f);
+}
+
 int main(void)
 {
 	RUN(pod_reaches_gateway_and_other_pod);
 	RUN(dual_stack_pod_reaches_ipv6_gateway);
+	RUN(rootless_bridge_lives_in_the_rootless_netns);
 	return tap_done();
 }

@@ -573,6 +573,23 @@ TEST(etc_hosts_and_resolv)
 	t = etc_files_resolv(&in, &err);
 	CHECK_STR(t, "");
 	free(t);
+	/* rootless pods: pasta's DNS forwarder stands in for loopback resolvers */
+	in.net = ETC_NET_PRIVATE;
+	in.dns_fallback = "169.254.1.1";
+	t = etc_files_resolv(&in, &err);
+	CHECK_STR(t, "nameserver 169.254.1.1\n");
+	free(t);
+	in.dns_servers = dns;
+	t = etc_files_resolv(&in, &err);
+	CHECK_STR(t, "nameserver 192.0.2.1\n");
+	free(t);
+	in.dns_servers = NULL;
+	in.net = ETC_NET_HOST;
+	t = etc_files_resolv(&in, &err);
+	CHECK_STR(t, "nameserver 127.0.0.53\n");
+	free(t);
+	in.dns_fallback = NULL;
+	in.net = ETC_NET_NONE;
 	CHECK_INT(etc_files_write(&in, &err), 0);
 	{
 		struct strbuf sb = STRBUF_INIT;
