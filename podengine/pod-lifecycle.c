@@ -356,10 +356,6 @@ int pod_ctr_join(struct pea_ctx *ctx, const struct ctr_info *ci, struct pod_join
 		rc = join_infra(ctx, &pi, out, err);
 	}
 	if (rc == 0) {
-		/* The host's network: named as such, not as /proc/<infra>/ns/net
-		 * (rootless may not join the host's netns, only stay in it). */
-		if (pi.spec.share_net && !strcmp(pod_spec_net_mode(&pi.spec), "host"))
-			set_host(&out->netns);
 		if (pi.spec.host_ipc)
 			set_host(&out->ipcns);
 		if (pi.spec.host_pid)
