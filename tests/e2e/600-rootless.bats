@@ -495,13 +495,13 @@ EOF
 	# port it publishes on the host
 	got=
 	for _ in $(seq 30); do
-		got=$(rpp a exec cli sh -c "wget -qO- -T 2 http://podb:80/ 2>/dev/null ||
-			wget -qO- -T 2 http://podb:$p/" 2>"$TEST_DIR/wget.err") && break
+		got=$(rpp a exec cli sh -c "timeout 3 wget -qO- http://podb:80/ 2>/dev/null ||
+			timeout 3 wget -qO- http://podb:$p/" 2>"$TEST_DIR/wget.err") && break
 		sleep 0.2
 	done
 	assert_equal "$got" "<h1>peapod</h1>" "poda -> http://podb ($(cat "$TEST_DIR/wget.err"))"
 	# and the other way: a pod made earlier resolves one made later
-	run_rpp a exec webb sh -c 'wget -qO- -T 2 http://poda:1/ 2>&1; true'
+	run_rpp a exec webb sh -c 'timeout 3 wget -qO- http://poda:1/ 2>&1; true'
 	assert_output_not_contains "bad address"
 }
 
