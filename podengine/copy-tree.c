@@ -19,9 +19,12 @@
 #include "base/banned.h"
 
 
+/* Overlay's and fuse-overlayfs's own markers describe the layer they sit
+ * in, not the file: never copied. */
 static bool is_overlay_xattr(const char *name)
 {
-	return !strncmp(name, "trusted.overlay.", 16) || !strncmp(name, "user.overlay.", 13);
+	return !strncmp(name, "trusted.overlay.", 16) || !strncmp(name, "user.overlay.", 13) ||
+	       !strncmp(name, "user.fuseoverlayfs.", 19);
 }
 
 static void copy_xattrs(int src, int dst)
@@ -41,11 +44,14 @@ static void copy_xattrs(int src, int dst)
 	}
 }
 
+/* Rootful layers carry trusted.overlay.opaque, rootless ones
+ * user.overlay.opaque (layer-unpack.h); a tar can plant neither. */
 static bool is_opaque(int fd)
 {
 	char v[2];
 
-	return fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y';
+	return (fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y') ||
+	       (fgetxattr(fd, "user.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y');
 }
 
 /* Owner, mode, xattrs and times of an opened copy. */
@@ -117,7 +123,7 @@ static int copy_other(const struct copytree_opts *c, int src, int dst, const cha
 			return pea_err_set(err, errno, "readlink '%s'", name);
 		target[n] = '\0';
 		r = symlinkat(target, dst, name);
-	} else if (S_ISFIFO(st->st_mode) || c->privileged) {
+	} else if (S_ISFIFO(st->st_mode) || (c->privileged && !c->userns)) {
 		r = mknodat(dst, name, (st->st_mode & S_IFMT) | 0600, st->st_rdev);
 	} else {
 		return 0;
