@@ -18,6 +18,7 @@
 
 static const struct storage_driver_ops *const drivers[] = {
 	&store_overlay_ops,
+	&store_fuse_overlay_ops,
 	&store_vfs_ops,
 };
 
@@ -32,37 +33,18 @@ const struct storage_driver_ops *store_driver_ops(const char *name, struct pea_e
 	return NULL;
 }
 
-const char *store_driver_name(struct pea_ctx *ctx)
-{
-	cleanup_free char *cache = path_join(ctx->runroot, "storage-driver");
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-	const char *name;
-
-	if (ctx->storage_driver && *ctx->storage_driver)
-		return ctx->storage_driver;
-	if (io_read_file(cache, &sb, NULL) == 0) {
-		strbuf_rtrim(&sb);
-		if (!strcmp(sb.buf, "overlay"))
-			return "overlay";
-		if (!strcmp(sb.buf, "vfs"))
-			return "vfs";
-	}
-	name = store_overlay_supported(ctx) ? "overlay" : "vfs";
-	/* Best effort: a missing cache only costs another probe. */
-	if (io_mkdir_p(ctx->runroot, 0700, NULL) == 0)
-		io_write_file_atomic(cache, name, strlen(name), 0644, NULL);
-	return name;
-}
-
 bool store_is_mountpoint(const char *path)
 {
 	struct statx stx;
 	struct stat st, parent;
 	cleanup_free char *up = NULL;
 
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) == 0 &&
-	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
-		return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) == 0) {
+		if (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+			return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	} else if (errno == ENOTCONN) {
+		return true;   /* a FUSE mount whose daemon is gone */
+	}
 	up = path_join(path, "..");
 	if (lstat(path, &st) < 0 || stat(up, &parent) < 0)
 		return false;
@@ -131,8 +113,14 @@ static char *mount_dir(struct pea_ctx *ctx, const char *dir, bool readonly, stru
 	cleanup_free char *merged = path_join(dir, "merged");
 	const struct storage_driver_ops *ops;
 
-	if (store_is_mountpoint(merged))
-		return steal_ptr(merged);
+	if (store_is_mountpoint(merged)) {
+		struct stat st;
+
+		if (stat(merged, &st) == 0 || errno != ENOTCONN)
+			return steal_ptr(merged);
+		/* fuse-overlayfs died (killed, OOM): mount it afresh */
+		umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW);
+	}
 	if (!(ops = dir_driver(dir, err)) || ops->mount(ctx, dir, readonly, err) < 0)
 		return NULL;
 	return steal_ptr(merged);
