@@ -54,6 +54,26 @@ static bool is_opaque(int fd)
 	       (fgetxattr(fd, "user.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y');
 }
 
+/* A 0/0 character device, or (layer-unpack.h, XATTR form) an empty file
+ * marked user.overlay.whiteout. */
+static bool is_whiteout(int dir, const char *name, const struct stat *st)
+{
+	char v[2];
+	int fd;
+	bool wh;
+
+	if (S_ISCHR(st->st_mode))
+		return st->st_rdev == makedev(0, 0);
+	if (!S_ISREG(st->st_mode) || st->st_size != 0)
+		return false;
+	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	wh = fgetxattr(fd, "user.overlay.whiteout", v, sizeof(v)) == 1 && v[0] == 'y';
+	close(fd);
+	return wh;
+}
+
 /* Owner, mode, xattrs and times of an opened copy. */
 static int finish_fd(const struct copytree_opts *c, int src, int dst, const struct stat *st,
 		     const char *name, struct pea_err **err)
@@ -153,7 +173,7 @@ static int copy_entry(const struct copytree_opts *c, int src, int dst, const cha
 			return -1;
 		exists = false;
 	}
-	if (c->layers && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
+	if (c->layers && is_whiteout(src, name, &st))
 		return 0;   /* a whiteout: the lower entry is gone, nothing to add */
 	if (S_ISDIR(st.st_mode))
 		return copy_dir(c, src, dst, name, &st, exists, err);

@@ -365,23 +365,43 @@ static int make_hardlink(struct unpacker *u, const char *target, int pfd, const 
 	return 0;
 }
 
+int layer_make_whiteout(int pfd, const char *name, enum layer_whiteout_fmt fmt, bool userns)
+{
+	int fd, e;
+
+	if (fmt == LAYER_WHITEOUT_CHARDEV) {
+		if (mknodat(pfd, name, S_IFCHR | 0, makedev(0, 0)) == 0)
+			return 0;
+		/* Root of a user namespace may make 0/0 since Linux 5.8, but not
+		 * on every file system (on overlayfs it may not): then the xattr
+		 * form, which vfs copies and layer_pack_dir() understand, and
+		 * the storage probe tells whether a driver does. */
+		if (errno != EPERM || !userns)
+			return -1;
+	}
+	/* An empty file marked user.overlay.whiteout, its directory marked
+	 * user.overlay.opaque=x (overlay's "xwhiteouts", Linux >= 6.7). */
+	fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0000);
+	if (fd < 0)
+		return -1;
+	if (fsetxattr(fd, "user.overlay.whiteout", "y", 1, 0) < 0) {
+		e = errno;
+		close(fd);
+		unlinkat(pfd, name, 0);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	if (fsetxattr(pfd, "user.overlay.opaque", "x", 1, XATTR_CREATE) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
 static int make_whiteout(struct unpacker *u, int pfd, const char *name, const char *entry,
 			 struct pea_err **err)
 {
-	cleanup_close int fd = -1;
-
-	if (u->opts.whiteouts == LAYER_WHITEOUT_CHARDEV) {
-		if (mknodat(pfd, name, S_IFCHR | 0, makedev(0, 0)) < 0)
-			return entry_err(err, errno, entry, "create whiteout");
-		return 0;
-	}
-	/* Rootless hook: an empty file marked user.overlay.whiteout, its
-	 * directory marked user.overlay.opaque=x (overlay "xwhiteouts"). */
-	fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0000);
-	if (fd < 0 || fsetxattr(fd, "user.overlay.whiteout", "y", 1, 0) < 0)
+	if (layer_make_whiteout(pfd, name, u->opts.whiteouts, u->opts.userns) < 0)
 		return entry_err(err, errno, entry, "create whiteout");
-	if (fsetxattr(pfd, "user.overlay.opaque", "x", 1, XATTR_CREATE) < 0 && errno != EEXIST)
-		return entry_err(err, errno, entry, "mark directory");
 	return 0;
 }
 

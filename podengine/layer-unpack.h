@@ -28,9 +28,10 @@
 
 /* How whiteouts are written.  CHARDEV is what the kernel's overlay and
  * fuse-overlayfs read natively: a 0/0 character device (mknod of 0/0 is
- * allowed to root and, since Linux 5.8, to root of a user namespace).
- * XATTR is for a kernel that refuses that mknod: a zero-size file carrying
- * user.overlay.whiteout (overlay with "userxattr" reads it from 6.7 on). */
+ * allowed to root and, since Linux 5.8, to root of a user namespace; in a
+ * user namespace a refused mknod falls back to XATTR).  XATTR: a zero-size
+ * file carrying user.overlay.whiteout (overlay with "userxattr" reads it
+ * from 6.7 on; the vfs driver and layer_pack_dir() always). */
 enum layer_whiteout_fmt {
 	LAYER_WHITEOUT_CHARDEV = 0,
 	LAYER_WHITEOUT_XATTR,
@@ -69,6 +70,11 @@ int layer_unpack_fd(int fd, int dirfd, const struct layer_unpack_opts *opts,
  * and opaque directories followed by `.wh..wh..opq`.  The sha256 of the
  * bytes written goes to out_digest (may be NULL). */
 int layer_pack_dir(int dirfd, int out_fd, char out_digest[DIGEST_MAX], struct pea_err **err);
+
+/* Make the whiteout `name` in the directory pfd as layer_unpack_fd() does:
+ * in format `fmt`; with `userns`, a 0/0 mknod that the file system refuses
+ * (EPERM) falls back to the XATTR form.  0, or -1 with errno set. */
+int layer_make_whiteout(int pfd, const char *name, enum layer_whiteout_fmt fmt, bool userns);
 
 /* Remove everything beneath dirfd (the directory itself stays). */
 int layer_empty_dir(int dirfd, struct pea_err **err);

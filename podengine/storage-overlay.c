@@ -10,14 +10,15 @@
 #include "base/io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
+#include "podengine/layer-unpack.h"
 #include "podengine/layers.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,8 +149,9 @@ int store_probe_prepare(struct pea_ctx *ctx, const char *tmp, struct pea_err **e
 {
 	static const char *const subdirs[] = { "l1", "l1/d", "l2", "l2/d", "upper", "work",
 					       "merged" };
-	cleanup_free char *wh = path_join(tmp, "l2/b");
+	cleanup_free char *l2p = path_join(tmp, "l2");
 	cleanup_free char *opq = path_join(tmp, "l2/d");
+	cleanup_close int l2 = -1;
 	size_t i;
 
 	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++)
@@ -159,8 +161,9 @@ int store_probe_prepare(struct pea_ctx *ctx, const char *tmp, struct pea_err **e
 	    probe_file(tmp, "l1/d/a", err) < 0 || probe_file(tmp, "l2/d/n", err) < 0)
 		return -1;
 	/* What layer_unpack_fd() makes of `.wh.b` and `d/.wh..wh..opq`. */
-	if (mknod(wh, S_IFCHR | 0, makedev(0, 0)) < 0)
-		return pea_err_set(err, errno, "create a whiteout (mknod 0/0)");
+	l2 = open(l2p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l2 < 0 || layer_make_whiteout(l2, "b", LAYER_WHITEOUT_CHARDEV, ctx->rootless) < 0)
+		return pea_err_set(err, errno, "create a whiteout");
 	if (setxattr(opq, store_opaque_xattr(ctx), "y", 1, 0) < 0)
 		return pea_err_set(err, errno, "set %s", store_opaque_xattr(ctx));
 	return 0;
@@ -177,7 +180,7 @@ int store_probe_check(const char *merged, struct pea_err **err)
 	if (lstat(keep, &st) < 0 || lstat(n, &st) < 0)
 		return pea_err_set(err, errno, "the merged view lacks the lower layers' files");
 	if (lstat(b, &st) == 0)
-		return pea_err_set(err, 0, "0/0 whiteouts are not honoured");
+		return pea_err_set(err, 0, "whiteouts are not honoured");
 	if (lstat(a, &st) == 0)
 		return pea_err_set(err, 0, "opaque directories are not honoured");
 	return 0;

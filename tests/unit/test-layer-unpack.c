@@ -4,6 +4,7 @@
 #include "base/io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
+#include "podengine/copy-tree.h"
 #include "podengine/digest.h"
 #include "podengine/layer-unpack.h"
 
@@ -392,6 +393,70 @@ TEST(export_round_trip)
 	io_rm_rf(d2, NULL);
 }
 
+/* The XATTR whiteout form (what a user namespace gets where the file system
+ * refuses mknod 0/0): an empty file marked user.overlay.whiteout, its
+ * directory user.overlay.opaque=x; a vfs copy (copy-tree, layers mode)
+ * deletes what it hides, keeps an "x" directory merged, and honours a "y"
+ * opaque directory. */
+TEST(xattr_whiteouts_and_vfs_copy)
+{
+	static const struct tent lower[] = {
+		{ "gone", AE_IFREG, 0644, "g", 0, 0 },
+		{ "d", AE_IFDIR, 0755, NULL, 0, 0 },
+		{ "d/old", AE_IFREG, 0644, "o", 0, 0 },
+		{ "e", AE_IFDIR, 0755, NULL, 0, 0 },
+		{ "e/x", AE_IFREG, 0644, "x", 0, 0 },
+		{ "e/keep", AE_IFREG, 0644, "k", 0, 0 },
+	};
+	static const struct tent upper[] = {
+		{ ".wh.gone", AE_IFREG, 0644, NULL, 0, 0 },
+		{ "d", AE_IFDIR, 0755, NULL, 0, 0 },
+		{ "d/.wh..wh..opq", AE_IFREG, 0644, NULL, 0, 0 },
+		{ "d/new", AE_IFREG, 0644, "n", 0, 0 },
+		{ "e/.wh.x", AE_IFREG, 0644, NULL, 0, 0 },
+	};
+	cleanup_free char *lo = tmpdir(), *up = tmpdir();
+	cleanup_free char *wh = path_join(up, "gone"), *e = path_join(up, "e");
+	cleanup_strbuf struct strbuf t1 = STRBUF_INIT, t2 = STRBUF_INIT;
+	cleanup_close int f1 = -1, f2 = -1, d1 = -1, d2 = -1;
+	struct layer_unpack_opts o = { .privileged = true, .userns = true,
+				       .whiteouts = LAYER_WHITEOUT_XATTR };
+	struct copytree_opts c = { .privileged = true, .layers = true };
+	struct pea_err *err = NULL;
+	struct stat st;
+	char v[4] = "";
+
+	build_tar(lower, sizeof(lower) / sizeof(lower[0]), NULL, &t1);
+	build_tar(upper, sizeof(upper) / sizeof(upper[0]), NULL, &t2);
+	f1 = memfd_of(&t1);
+	f2 = memfd_of(&t2);
+	d1 = open(lo, O_RDONLY | O_DIRECTORY);
+	d2 = open(up, O_RDONLY | O_DIRECTORY);
+	CHECK_INT(layer_unpack_fd(f1, d1, NULL, NULL, NULL, &err), 0);
+	CHECK_INT(layer_unpack_fd(f2, d2, &o, NULL, NULL, &err), 0);
+	CHECK_INT(lstat(wh, &st), 0);
+	CHECK(S_ISREG(st.st_mode) && st.st_size == 0);
+	CHECK_INT(lgetxattr(wh, "user.overlay.whiteout", v, sizeof(v) - 1), 1);
+	CHECK_INT(lgetxattr(e, "user.overlay.opaque", v, sizeof(v) - 1), 1);
+	CHECK_STR(v, "x");
+	CHECK_INT(copytree_into(d2, d1, &c, &err), 0);
+	if (err)
+		printf("# %s\n", err->msg);
+	{
+		cleanup_free char *g = path_join(lo, "gone"), *old = path_join(lo, "d/old");
+		cleanup_free char *n = path_join(lo, "d/new"), *x = path_join(lo, "e/x");
+		cleanup_free char *k = path_join(lo, "e/keep");
+
+		CHECK(!io_exists(g));
+		CHECK(!io_exists(old));
+		CHECK(io_exists(n));
+		CHECK(!io_exists(x));
+		CHECK(io_exists(k));
+	}
+	io_rm_rf(lo, NULL);
+	io_rm_rf(up, NULL);
+}
+
 /* In a user namespace that maps only uid/gid 0 (a rootless user without
  * /etc/subuid ranges): whiteouts and opaque dirs still work (0/0 chardev,
  * user.overlay.opaque), device nodes are skipped, and an owner that is not
@@ -484,6 +549,7 @@ int main(void)
 	RUN(digest_mismatch_leaves_nothing);
 	RUN(garbage_is_refused);
 	RUN(export_round_trip);
+	RUN(xattr_whiteouts_and_vfs_copy);
 	RUN(single_id_user_namespace);
 	return tap_done();
 }
