@@ -133,7 +133,7 @@ acceptance: all
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
   libyaml-dev libcyaml-dev libjson-c-dev libseccomp-dev libcap-dev \
   libcurl4-openssl-dev libssl-dev libzstd-dev libarchive-dev libsqlite3-dev \
-  libmnl-dev libnftables-dev crun runc uidmap passt busybox-static bats \
+  libmnl-dev libnftables-dev crun runc uidmap passt fuse-overlayfs busybox-static bats \
   docker-registry skopeo umoci apache2-utils jq sqlite3 iproute2 nftables \
   openssl curl util-linux procps psmisc python3 python3-grpcio nodejs parallel
 # npm: Debian's package, unless node came with its own (NodeSource's does).
