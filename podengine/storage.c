@@ -108,19 +108,27 @@ static int create_dir(struct pea_ctx *ctx, const char *dir, const char *const *d
 	return 0;
 }
 
+/* merged is mounted and usable.  A FUSE mount whose daemon died (killed,
+ * OOM) is taken away here, so that it is mounted afresh. */
+static bool live_mount(const char *merged)
+{
+	struct stat st;
+
+	if (!store_is_mountpoint(merged))
+		return false;
+	if (stat(merged, &st) == 0 || errno != ENOTCONN)
+		return true;
+	umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW);
+	return false;
+}
+
 static char *mount_dir(struct pea_ctx *ctx, const char *dir, bool readonly, struct pea_err **err)
 {
 	cleanup_free char *merged = path_join(dir, "merged");
 	const struct storage_driver_ops *ops;
 
-	if (store_is_mountpoint(merged)) {
-		struct stat st;
-
-		if (stat(merged, &st) == 0 || errno != ENOTCONN)
-			return steal_ptr(merged);
-		/* fuse-overlayfs died (killed, OOM): mount it afresh */
-		umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW);
-	}
+	if (live_mount(merged))
+		return steal_ptr(merged);
 	if (!(ops = dir_driver(dir, err)) || ops->mount(ctx, dir, readonly, err) < 0)
 		return NULL;
 	return steal_ptr(merged);
@@ -232,7 +240,7 @@ char *store_image_mount(struct pea_ctx *ctx, const char *image_id, const char *c
 		return NULL;
 	dir = path_join(parent, image_id);
 	merged = path_join(dir, "merged");
-	if (store_is_mountpoint(merged))
+	if (live_mount(merged))
 		return steal_ptr(merged);
 	/* Not mounted: whatever is there is a leftover; start afresh. */
 	if (io_rm_rf(dir, err) < 0 || create_dir(ctx, dir, diff_ids, n, false, err) < 0)
