@@ -17,7 +17,7 @@ struct pea_ctx {
 	char *runroot;         /* run root (tmpfs): netns, locks, conmon sockets */
 	char *confdir;         /* /etc/peapod or $XDG_CONFIG_HOME/peapod */
 	char *runtime;         /* OCI runtime name or path; NULL = default */
-	char *storage_driver;  /* "overlay" or "vfs"; NULL = default */
+	char *storage_driver;  /* "overlay", "fuse-overlayfs" or "vfs"; NULL = the store's */
 	bool rootless;         /* an unprivileged user (also inside its user namespace) */
 	bool in_userns;        /* rootless and inside the user namespace (rootless.h) */
 	uid_t uid;             /* the user's uid on the host */

@@ -23,7 +23,8 @@ static const char top_help[] =
 	"  --root DIR             storage root (default /var/lib/peapod; rootless: ~/.local/share/peapod)\n"
 	"  --runroot DIR          run root (default /run/peapod; rootless: $XDG_RUNTIME_DIR/peapod)\n"
 	"  --runtime NAME|PATH    OCI runtime (default crun, falling back to runc)\n"
-	"  --storage-driver NAME  overlay (default) or vfs\n"
+	"  --storage-driver NAME  overlay, fuse-overlayfs or vfs (default: the store's, else\n"
+	"                         the first that works)\n"
 	"  --log-level LEVEL      error, warn, info, debug, trace (default warn)\n"
 	"  --log-format FMT       text (default) or json\n"
 	"  -v, --version          print the version\n"
@@ -204,10 +205,12 @@ static int parse_globals(struct pea_ctx *ctx, int argc, char **argv, struct pea_
 		case OPT_RUNROOT: free(ctx->runroot); ctx->runroot = xstrdup(optarg); break;
 		case OPT_RUNTIME: free(ctx->runtime); ctx->runtime = xstrdup(optarg); break;
 		case OPT_STORAGE:
-			if (strcmp(optarg, "overlay") && strcmp(optarg, "vfs"))
-				return cli_usage_error(err, "peapod",
-						       "unknown storage driver '%s' (overlay, vfs)",
-						       optarg);
+			if (strcmp(optarg, "overlay") && strcmp(optarg, "fuse-overlayfs") &&
+			    strcmp(optarg, "vfs"))
+				return cli_usage_error(
+					err, "peapod",
+					"unknown storage driver '%s' (overlay, fuse-overlayfs, vfs)",
+					optarg);
 			free(ctx->storage_driver);
 			ctx->storage_driver = xstrdup(optarg);
 			break;

@@ -161,7 +161,9 @@ static void print_scalar(struct json_object *v)
 	case json_type_null: printf("null\n"); break;
 	case json_type_string:
 		s = json_object_get_string(v);
-		if (!*s || strpbrk(s, ":#{}[]\n\"'") || s[0] == ' ' || s[0] == '-')
+		/* "true" as a string stays a string (graphStatus has such) */
+		if (!*s || strpbrk(s, ":#{}[]\n\"'") || s[0] == ' ' || s[0] == '-' ||
+		    !strcmp(s, "true") || !strcmp(s, "false") || !strcmp(s, "null"))
 			printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_NOSLASHESCAPE));
 		else
 			printf("%s\n", s);
@@ -220,6 +222,7 @@ int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *format = NULL;
+	cleanup_free char *reason = NULL;
 	struct json_object *doc;
 	int c, rc = 0;
 
@@ -228,7 +231,8 @@ int cmd_info(struct pea_ctx *ctx, int argc, char **argv, struct pea_err **err)
 			return cli_bad_flag(err, "info", argc, argv);
 		format = optarg;
 	}
-	doc = host_info_json(ctx, store_driver_name(ctx), err);
+	reason = store_driver_reason(ctx);
+	doc = host_info_json(ctx, store_driver_name(ctx), reason, err);
 	if (!doc)
 		return -1;
 	if (fmt_is_default(format))

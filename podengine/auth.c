@@ -48,7 +48,7 @@ char *auth_b64_decode(const char *s, size_t *len)
 	return (char *)out;
 }
 
-char *auth_default_path(void)
+char *auth_default_path(uid_t uid)
 {
 	const char *env = getenv("REGISTRY_AUTH_FILE");
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
@@ -57,9 +57,9 @@ char *auth_default_path(void)
 		return xstrdup(env);
 	if (xdg && *xdg)
 		return xasprintf("%s/containers/auth.json", xdg);
-	if (geteuid() == 0)
+	if (uid == 0)
 		return xstrdup("/run/containers/0/auth.json");
-	return xasprintf("/run/user/%u/containers/auth.json", (unsigned)geteuid());
+	return xasprintf("/run/user/%u/containers/auth.json", (unsigned)uid);
 }
 
 static char *docker_config_path(void)
@@ -176,7 +176,7 @@ static int lookup_in(const char *path, const char *host, char **user, char **pas
 	return 1;
 }
 
-int auth_lookup(const char *authfile, const char *host, char **user, char **pass,
+int auth_lookup(const char *authfile, uid_t uid, const char *host, char **user, char **pass,
 		struct pea_err **err)
 {
 	cleanup_free char *podman = NULL;
@@ -186,7 +186,7 @@ int auth_lookup(const char *authfile, const char *host, char **user, char **pass
 	*user = *pass = NULL;
 	if (authfile)
 		return lookup_in(authfile, host, user, pass, err);
-	podman = auth_default_path();
+	podman = auth_default_path(uid);
 	r = lookup_in(podman, host, user, pass, err);
 	if (r != 1)
 		return r;
@@ -243,10 +243,10 @@ static struct json_object *load_for_update(const char *path, struct json_object 
 	return o;
 }
 
-int auth_login(const char *authfile, const char *host, const char *user, const char *pass,
-	       struct pea_err **err)
+int auth_login(const char *authfile, uid_t uid, const char *host, const char *user,
+	       const char *pass, struct pea_err **err)
 {
-	cleanup_free char *def = authfile ? NULL : auth_default_path();
+	cleanup_free char *def = authfile ? NULL : auth_default_path(uid);
 	const char *path = authfile ? authfile : def;
 	cleanup_json struct json_object *o = NULL;
 	cleanup_free char *plain = NULL;
@@ -266,9 +266,9 @@ int auth_login(const char *authfile, const char *host, const char *user, const c
 	return write_auth_file(path, o, err);
 }
 
-int auth_logout(const char *authfile, const char *host, struct pea_err **err)
+int auth_logout(const char *authfile, uid_t uid, const char *host, struct pea_err **err)
 {
-	cleanup_free char *def = authfile ? NULL : auth_default_path();
+	cleanup_free char *def = authfile ? NULL : auth_default_path(uid);
 	const char *path = authfile ? authfile : def;
 	cleanup_json struct json_object *o = NULL;
 	struct json_object *auths;

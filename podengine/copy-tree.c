@@ -19,9 +19,12 @@
 #include "base/banned.h"
 
 
+/* Overlay's and fuse-overlayfs's own markers describe the layer they sit
+ * in, not the file: never copied. */
 static bool is_overlay_xattr(const char *name)
 {
-	return !strncmp(name, "trusted.overlay.", 16) || !strncmp(name, "user.overlay.", 13);
+	return !strncmp(name, "trusted.overlay.", 16) || !strncmp(name, "user.overlay.", 13) ||
+	       !strncmp(name, "user.fuseoverlayfs.", 19);
 }
 
 static void copy_xattrs(int src, int dst)
@@ -41,11 +44,34 @@ static void copy_xattrs(int src, int dst)
 	}
 }
 
+/* Rootful layers carry trusted.overlay.opaque, rootless ones
+ * user.overlay.opaque (layer-unpack.h); a tar can plant neither. */
 static bool is_opaque(int fd)
 {
 	char v[2];
 
-	return fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y';
+	return (fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y') ||
+	       (fgetxattr(fd, "user.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y');
+}
+
+/* A 0/0 character device, or (layer-unpack.h, XATTR form) an empty file
+ * marked user.overlay.whiteout. */
+static bool is_whiteout(int dir, const char *name, const struct stat *st)
+{
+	char v[2];
+	int fd;
+	bool wh;
+
+	if (S_ISCHR(st->st_mode))
+		return st->st_rdev == makedev(0, 0);
+	if (!S_ISREG(st->st_mode) || st->st_size != 0)
+		return false;
+	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	wh = fgetxattr(fd, "user.overlay.whiteout", v, sizeof(v)) == 1 && v[0] == 'y';
+	close(fd);
+	return wh;
 }
 
 /* Owner, mode, xattrs and times of an opened copy. */
@@ -117,7 +143,7 @@ static int copy_other(const struct copytree_opts *c, int src, int dst, const cha
 			return pea_err_set(err, errno, "readlink '%s'", name);
 		target[n] = '\0';
 		r = symlinkat(target, dst, name);
-	} else if (S_ISFIFO(st->st_mode) || c->privileged) {
+	} else if (S_ISFIFO(st->st_mode) || (c->privileged && !c->userns)) {
 		r = mknodat(dst, name, (st->st_mode & S_IFMT) | 0600, st->st_rdev);
 	} else {
 		return 0;
@@ -147,7 +173,7 @@ static int copy_entry(const struct copytree_opts *c, int src, int dst, const cha
 			return -1;
 		exists = false;
 	}
-	if (c->layers && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
+	if (c->layers && is_whiteout(src, name, &st))
 		return 0;   /* a whiteout: the lower entry is gone, nothing to add */
 	if (S_ISDIR(st.st_mode))
 		return copy_dir(c, src, dst, name, &st, exists, err);

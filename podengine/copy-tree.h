@@ -9,8 +9,12 @@
 
 struct copytree_opts {
 	bool privileged;  /* chown and device nodes (else skipped) */
-	bool layers;      /* src is an overlay layer on top of dst: 0/0 whiteouts
-			   * delete, opaque directories replace */
+	bool userns;      /* root of a user namespace: chown (mapped ids) but
+			   * no device nodes, which the kernel refuses there */
+	bool layers;      /* src is an overlay layer on top of dst: whiteouts (0/0
+			   * or user.overlay.whiteout, layer-unpack.h) delete,
+			   * opaque directories (trusted.overlay.opaque or
+			   * user.overlay.opaque) replace */
 };
 
 /* Copy the contents of src into dst (merging into what dst has), then give

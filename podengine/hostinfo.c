@@ -4,10 +4,12 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <ifaddrs.h>
+#include <linux/magic.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include "base/io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
+#include "podengine/rootless.h"
 #include "podengine/runtime-probe.h"
 
 #include "base/banned.h"
@@ -403,17 +406,77 @@ static void add_runtimes(struct pea_ctx *ctx, struct json_object *doc, struct js
 	runtime_info_free_all(list, n);
 }
 
+const char *host_fs_name(unsigned long f_type)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} fs[] = {
+		{ EXT4_SUPER_MAGIC, "extfs" },     { XFS_SUPER_MAGIC, "xfs" },
+		{ BTRFS_SUPER_MAGIC, "btrfs" },    { TMPFS_MAGIC, "tmpfs" },
+		{ OVERLAYFS_SUPER_MAGIC, "overlayfs" }, { F2FS_SUPER_MAGIC, "f2fs" },
+		{ NFS_SUPER_MAGIC, "nfs" },        { FUSE_SUPER_MAGIC, "fuse" },
+		{ 0x2fc12fc1UL, "zfs" },           { RAMFS_MAGIC, "ramfs" },
+		{ REISERFS_SUPER_MAGIC, "reiserfs" }, { SQUASHFS_MAGIC, "squashfs" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+		if (fs[i].magic == (f_type & 0xffffffffUL))
+			return fs[i].name;
+	return "unknown";
+}
+
+/* podman's store.graphStatus (string values), plus why this driver. */
+static struct json_object *graph_status(struct pea_ctx *ctx, const char *driver,
+					const char *reason)
+{
+	struct json_object *o = json_object_new_object();
+	struct statfs sf;
+
+	if (ctx->root && statfs(ctx->root, &sf) == 0)
+		json_object_object_add(o, "Backing Filesystem",
+				       json_object_new_string(host_fs_name((unsigned long)sf.f_type)));
+	if (!strcmp(driver, "overlay") || !strcmp(driver, "fuse-overlayfs"))
+		json_object_object_add(o, "Native Overlay Diff",
+				       json_object_new_string(strcmp(driver, "overlay") ? "false"
+											 : "true"));
+	if (!strcmp(driver, "overlay"))
+		json_object_object_add(o, "Using metacopy", json_object_new_string("false"));
+	if (reason && *reason)
+		json_object_object_add(o, "Driver Reason", json_object_new_string(reason));
+	return o;
+}
+
+/* host.idMappings as podman shows it: the user namespace's maps rootless,
+ * null maps rootful. */
+static struct json_object *id_mappings(struct pea_ctx *ctx)
+{
+	struct json_object *o;
+
+	if (ctx->rootless && ctx->in_userns)
+		return rootless_id_mappings_json();
+	o = json_object_new_object();
+	json_object_object_add(o, "gidmap", NULL);
+	json_object_object_add(o, "uidmap", NULL);
+	return o;
+}
+
 struct json_object *host_info_json(struct pea_ctx *ctx, const char *graph_driver,
-				   struct pea_err **err)
+				   const char *graph_reason, struct pea_err **err)
 {
 	struct host_info hi;
-	struct json_object *doc, *host, *store;
+	struct json_object *doc, *host, *store, *sec;
 
 	if (host_info_get(&hi, err) < 0)
 		return NULL;
 	doc = json_object_new_object();
 	host = host_info_to_json(&hi);
+	json_object_object_add(host, "idMappings", id_mappings(ctx));
 	json_object_object_add(host, "rootless", json_object_new_boolean(ctx->rootless));
+	sec = json_object_new_object();
+	json_object_object_add(sec, "rootless", json_object_new_boolean(ctx->rootless));
+	json_object_object_add(host, "security", sec);
 	json_object_object_add(doc, "host", host);
 	add_runtimes(ctx, doc, host);
 	if (!graph_driver)
@@ -423,6 +486,7 @@ struct json_object *host_info_json(struct pea_ctx *ctx, const char *graph_driver
 	json_object_object_add(store, "configDir", str_or_null(ctx->confdir));
 	json_object_object_add(store, "graphDriverName", json_object_new_string(graph_driver));
 	json_object_object_add(store, "graphRoot", str_or_null(ctx->root));
+	json_object_object_add(store, "graphStatus", graph_status(ctx, graph_driver, graph_reason));
 	json_object_object_add(store, "runRoot", str_or_null(ctx->runroot));
 	json_object_object_add(doc, "store", store);
 	host_info_release(&hi);

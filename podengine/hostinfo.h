@@ -64,14 +64,25 @@ char *host_primary_ip4(void);
 struct json_object *host_info_to_json(const struct host_info *hi);
 
 /* The whole `info` document:
- *   { "host": {..., "ociRuntime": {...selected runtime...}},
+ *   { "host": {..., "idMappings": {uidmap, gidmap}, "rootless",
+ *              "security": {"rootless"}, "ociRuntime": {...selected runtime...}},
  *     "runtimes": [ {name, path, version, works, probed, reason}, ... ],
- *     "store": { "configDir", "graphDriverName", "graphRoot", "runRoot" } }
+ *     "store": { "configDir", "graphDriverName", "graphRoot", "graphStatus",
+ *                "runRoot" } }
  * plus "runtimesError" (text) when probing could not be done at all.
+ * idMappings are the user namespace's maps rootless (podman's
+ * [{container_id, host_id, size}]), null maps rootful.  graphStatus has
+ * podman's "Backing Filesystem", "Native Overlay Diff" (overlay "true",
+ * fuse-overlayfs "false") and "Using metacopy", and "Driver Reason":
+ * graph_reason (may be NULL), why the store has that driver.
  * graph_driver may be NULL (then ctx->storage_driver or "overlay"/"vfs" by
  * kernel support).  Runtime probing failures are reported inside the
  * document, not as an error.  Caller owns the result. */
 struct json_object *host_info_json(struct pea_ctx *ctx, const char *graph_driver,
-				   struct pea_err **err);
+				   const char *graph_reason, struct pea_err **err);
+
+/* podman's "Backing Filesystem" name for a statfs f_type ("extfs", "xfs",
+ * "btrfs", "tmpfs", ...; "unknown").  Static string. */
+const char *host_fs_name(unsigned long f_type);
 
 #endif

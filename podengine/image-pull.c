@@ -207,8 +207,11 @@ char *img_pull(struct pea_ctx *ctx, const char *ref, const struct img_registry_o
 	       struct pea_err **err)
 {
 	static const struct img_registry_opts defaults = { .tls_verify = 1 };
-	struct pull p = { .ctx = ctx, .opts = opts ? opts : &defaults, .lock = -1 };
+	struct img_registry_opts o = opts ? *opts : defaults;
+	struct pull p = { .ctx = ctx, .opts = &o, .lock = -1 };
 	char *id;
+
+	o.uid = ctx->uid;
 
 	if (p.opts->quiet)
 		p.progress = REG_PROGRESS_NONE;

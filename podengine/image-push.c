@@ -220,13 +220,14 @@ int img_push(struct pea_ctx *ctx, const char *src, const char *dest,
 	     const struct img_registry_opts *opts, struct pea_err **err)
 {
 	static const struct img_registry_opts defaults = { .tls_verify = 1 };
+	struct img_registry_opts o = opts ? *opts : defaults;
 	struct img_info info = { 0 };
 	struct img_ref ref = { 0 };
 	struct push p = { .ctx = ctx, .quiet = opts ? opts->quiet : false };
 	int r = -1;
 
-	if (!opts)
-		opts = &defaults;
+	o.uid = ctx->uid;
+	opts = &o;
 	if (img_lookup(ctx, src, &info, err) < 0)
 		goto out;
 	if (img_ref_parse(dest_name(src, dest, &info), &ref, err) < 0)

@@ -105,6 +105,8 @@ struct img_registry_opts {
 	int tls_verify;          /* 1 verify (default), 0 plain http / no verify */
 	const char *platform;    /* "os/arch[/variant]" or NULL for the host */
 	bool quiet;              /* no progress output */
+	uid_t uid;               /* the user's uid on the host, for the default auth
+				  * file (auth.h); the engine sets it from ctx->uid */
 };
 
 /* Pull `ref`; returns the image id (caller frees) or NULL. */

@@ -16,11 +16,13 @@ static inline bool starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-/* Overlay's own xattrs are never taken from (or given to) a tar: a layer
- * could otherwise plant redirects, metacopy or opaque markers. */
+/* Overlay's (and fuse-overlayfs's) own xattrs are never taken from (or
+ * given to) a tar: a layer could otherwise plant redirects, metacopy or
+ * opaque markers. */
 static inline bool overlay_xattr(const char *name)
 {
-	return starts_with(name, "trusted.overlay.") || starts_with(name, "user.overlay.");
+	return starts_with(name, "trusted.overlay.") || starts_with(name, "user.overlay.") ||
+	       starts_with(name, "user.fuseoverlayfs.");
 }
 
 #endif

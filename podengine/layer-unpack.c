@@ -232,6 +232,28 @@ static int write_data(struct unpacker *u, int fd, const char *entry, struct pea_
 	return 0;
 }
 
+/* Give `name` (in pfd; "" = pfd itself) the owner the tar says.  In a user
+ * namespace an id without a mapping gives EINVAL: say what to do about it,
+ * with podman's words. */
+static int chown_entry(struct unpacker *u, struct archive_entry *e, int pfd, const char *name,
+		       const char *entry, struct pea_err **err)
+{
+	uid_t uid = (uid_t)archive_entry_uid(e);
+	gid_t gid = (gid_t)archive_entry_gid(e);
+
+	if (!u->opts.privileged)
+		return 0;
+	if (fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH)) == 0)
+		return 0;
+	if (errno == EINVAL && u->opts.userns)
+		return entry_err(err, 0, entry,
+				 "owner %u:%u is not mapped in the user namespace: potentially "
+				 "insufficient UIDs or GIDs available in user namespace (add ranges "
+				 "for your user to /etc/subuid and /etc/subgid)",
+				 (unsigned)uid, (unsigned)gid);
+	return entry_err(err, errno, entry, "chown");
+}
+
 static int make_file(struct unpacker *u, struct archive_entry *e, int pfd, const char *name,
 		     const char *entry, struct pea_err **err)
 {
@@ -247,8 +269,8 @@ static int make_file(struct unpacker *u, struct archive_entry *e, int pfd, const
 	if (size > 0 && ftruncate(fd, size) < 0)
 		return entry_err(err, errno, entry, "truncate");
 	u->size += size > 0 ? size : 0;
-	if (u->opts.privileged && fchown(fd, archive_entry_uid(e), archive_entry_gid(e)) < 0)
-		return entry_err(err, errno, entry, "chown");
+	if (chown_entry(u, e, fd, "", entry, err) < 0)
+		return -1;
 	if (fchmod(fd, archive_entry_perm(e) & 07777) < 0)
 		return entry_err(err, errno, entry, "chmod");
 	if (apply_xattrs(u, e, fd, entry, err) < 0)
@@ -270,8 +292,8 @@ static int make_dir(struct unpacker *u, struct archive_entry *e, int pfd, const 
 	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return entry_err(err, errno, entry, "open directory");
-	if (u->opts.privileged && fchown(fd, archive_entry_uid(e), archive_entry_gid(e)) < 0)
-		return entry_err(err, errno, entry, "chown");
+	if (chown_entry(u, e, fd, "", entry, err) < 0)
+		return -1;
 	if (apply_xattrs(u, e, fd, entry, err) < 0)
 		return -1;
 	/* Mode and times last: children change the mtime, and a read-only
@@ -298,16 +320,18 @@ static int make_other(struct unpacker *u, struct archive_entry *e, int pfd, cons
 		r = symlinkat(target ? target : "", pfd, name);
 	} else if (type == AE_IFIFO) {
 		r = mkfifoat(pfd, name, 0600);
-	} else if (!u->opts.privileged) {
-		return 0;   /* device nodes need root; skipped as the runtime would deny them */
+	} else if (!u->opts.privileged || u->opts.userns) {
+		/* Device nodes need root of the initial user namespace; skipped
+		 * otherwise (see layer_unpack_opts.userns): a container gets its
+		 * /dev from the runtime, not from the image. */
+		return 0;
 	} else {
 		r = mknodat(pfd, name, type | 0600, archive_entry_rdev(e));
 	}
 	if (r < 0)
 		return entry_err(err, errno, entry, "create");
-	if (u->opts.privileged &&
-	    fchownat(pfd, name, archive_entry_uid(e), archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
-		return entry_err(err, errno, entry, "chown");
+	if (chown_entry(u, e, pfd, name, entry, err) < 0)
+		return -1;
 	if (type != AE_IFLNK && fchmodat(pfd, name, archive_entry_perm(e) & 07777, 0) < 0)
 		return entry_err(err, errno, entry, "chmod");
 	entry_times(e, ts);
@@ -341,30 +365,51 @@ static int make_hardlink(struct unpacker *u, const char *target, int pfd, const 
 	return 0;
 }
 
+int layer_make_whiteout(int pfd, const char *name, enum layer_whiteout_fmt fmt, bool userns)
+{
+	int fd, e;
+
+	if (fmt == LAYER_WHITEOUT_CHARDEV) {
+		if (mknodat(pfd, name, S_IFCHR | 0, makedev(0, 0)) == 0)
+			return 0;
+		/* Root of a user namespace may make 0/0 since Linux 5.8, but not
+		 * on every file system (on overlayfs it may not): then the xattr
+		 * form, which vfs copies and layer_pack_dir() understand, and
+		 * the storage probe tells whether a driver does. */
+		if (errno != EPERM || !userns)
+			return -1;
+	}
+	/* An empty file marked user.overlay.whiteout, its directory marked
+	 * user.overlay.opaque=x (overlay's "xwhiteouts", Linux >= 6.7). */
+	fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0000);
+	if (fd < 0)
+		return -1;
+	if (fsetxattr(fd, "user.overlay.whiteout", "y", 1, 0) < 0) {
+		e = errno;
+		close(fd);
+		unlinkat(pfd, name, 0);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	if (fsetxattr(pfd, "user.overlay.opaque", "x", 1, XATTR_CREATE) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
 static int make_whiteout(struct unpacker *u, int pfd, const char *name, const char *entry,
 			 struct pea_err **err)
 {
-	cleanup_close int fd = -1;
-
-	if (u->opts.whiteouts == LAYER_WHITEOUT_CHARDEV) {
-		if (mknodat(pfd, name, S_IFCHR | 0, makedev(0, 0)) < 0)
-			return entry_err(err, errno, entry, "create whiteout");
-		return 0;
-	}
-	/* Rootless hook: an empty file marked user.overlay.whiteout, its
-	 * directory marked user.overlay.opaque=x (overlay "xwhiteouts"). */
-	fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0000);
-	if (fd < 0 || fsetxattr(fd, "user.overlay.whiteout", "y", 1, 0) < 0)
+	if (layer_make_whiteout(pfd, name, u->opts.whiteouts, u->opts.userns) < 0)
 		return entry_err(err, errno, entry, "create whiteout");
-	if (fsetxattr(pfd, "user.overlay.opaque", "x", 1, XATTR_CREATE) < 0 && errno != EEXIST)
-		return entry_err(err, errno, entry, "mark directory");
 	return 0;
 }
 
 static int make_opaque(struct unpacker *u, int pfd, const char *entry, struct pea_err **err)
 {
-	const char *xa = u->opts.whiteouts == LAYER_WHITEOUT_CHARDEV ? "trusted.overlay.opaque"
-								     : "user.overlay.opaque";
+	const char *xa = u->opts.userns || u->opts.whiteouts == LAYER_WHITEOUT_XATTR
+				 ? "user.overlay.opaque"
+				 : "trusted.overlay.opaque";
 
 	if (fsetxattr(pfd, xa, "y", 1, 0) < 0)
 		return entry_err(err, errno, entry, "mark directory opaque");

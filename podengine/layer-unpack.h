@@ -8,7 +8,8 @@
  * hard links must point inside the layer, and xattrs in the overlay
  * namespaces are never taken from the tar.  OCI whiteouts become overlay
  * whiteouts: `.wh.NAME` a 0/0 character device NAME, `.wh..wh..opq` the
- * opaque xattr on its directory.
+ * opaque xattr on its directory (trusted.overlay.opaque, or
+ * user.overlay.opaque in a user namespace).
  *
  * layer_pack_dir() does the reverse (for push and save): an uncompressed
  * tar in a deterministic order with overlay whiteouts turned back into OCI
@@ -25,11 +26,12 @@
 #include "base/err.h"
 #include "podengine/digest.h"
 
-/* How whiteouts are written.  CHARDEV is what the kernel's overlay reads
- * natively (needs mknod: root, or a user namespace on kernel >= 5.8).
- * XATTR is the hook for rootless overlay with "userxattr" (kernel >= 6.7
- * reads a zero-size file carrying user.overlay.whiteout, and opaque dirs
- * carry user.overlay.opaque). */
+/* How whiteouts are written.  CHARDEV is what the kernel's overlay and
+ * fuse-overlayfs read natively: a 0/0 character device (mknod of 0/0 is
+ * allowed to root and, since Linux 5.8, to root of a user namespace; in a
+ * user namespace a refused mknod falls back to XATTR).  XATTR: a zero-size
+ * file carrying user.overlay.whiteout (overlay with "userxattr" reads it
+ * from 6.7 on; the vfs driver and layer_pack_dir() always). */
 enum layer_whiteout_fmt {
 	LAYER_WHITEOUT_CHARDEV = 0,
 	LAYER_WHITEOUT_XATTR,
@@ -38,14 +40,22 @@ enum layer_whiteout_fmt {
 struct layer_unpack_opts {
 	/* Digest the uncompressed stream must have; NULL = no check. */
 	const char *expected_diff_id;
-	/* Create device nodes and chown entries (true only when root). */
+	/* Give entries the owners of the tar (root, or root of a user
+	 * namespace: then only ids mapped in it, see `userns`). */
 	bool privileged;
+	/* Inside a rootless user namespace: opaque directories are marked
+	 * user.overlay.opaque (overlay's "userxattr"; trusted.* is root's of the
+	 * initial namespace only), device nodes are skipped (the kernel refuses
+	 * mknod of real devices there, and a rootless container could not use
+	 * them anyway: containers-storage skips them too), and an owner that is
+	 * not mapped fails with a message that says to add subordinate ids. */
+	bool userns;
 	enum layer_whiteout_fmt whiteouts;
 };
 
 /* Unpack the stream read from `fd` beneath the directory `dirfd` (which
  * should be empty).  `opts` may be NULL (defaults: no check, privileged iff
- * euid 0, chardev whiteouts).  On success the sha256 of the uncompressed
+ * euid 0, not a user namespace, chardev whiteouts).  On success the sha256 of the uncompressed
  * stream goes to out_diff_id (may be NULL) and the bytes of regular file
  * data to out_size (may be NULL).  On any failure - a hostile entry, a
  * corrupt stream or a digest mismatch - everything written beneath dirfd
@@ -60,6 +70,11 @@ int layer_unpack_fd(int fd, int dirfd, const struct layer_unpack_opts *opts,
  * and opaque directories followed by `.wh..wh..opq`.  The sha256 of the
  * bytes written goes to out_digest (may be NULL). */
 int layer_pack_dir(int dirfd, int out_fd, char out_digest[DIGEST_MAX], struct pea_err **err);
+
+/* Make the whiteout `name` in the directory pfd as layer_unpack_fd() does:
+ * in format `fmt`; with `userns`, a 0/0 mknod that the file system refuses
+ * (EPERM) falls back to the XATTR form.  0, or -1 with errno set. */
+int layer_make_whiteout(int pfd, const char *name, enum layer_whiteout_fmt fmt, bool userns);
 
 /* Remove everything beneath dirfd (the directory itself stays). */
 int layer_empty_dir(int dirfd, struct pea_err **err);

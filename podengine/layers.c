@@ -104,10 +104,18 @@ static char *unpack_to_tmp(struct pea_ctx *ctx, int fd, const char *expected,
 	cleanup_free char *tmp = xasprintf("%s/layers/tmp-XXXXXX", ctx->root);
 	cleanup_free char *diff = NULL, *sizef = NULL, *size_txt = NULL;
 	cleanup_close int dfd = -1;
-	struct layer_unpack_opts o = { .expected_diff_id = expected, .privileged = !ctx->rootless };
+	/* Rootless, this runs as root of the user namespace (rootless_enter):
+	 * chown works for every mapped id, so layers keep the tar's owners
+	 * (uid 33 in the tar = 33 in the container = subuid start + 32 on the
+	 * host).  Whiteouts stay 0/0 character devices: the kernels that mount
+	 * overlay in a user namespace at all (>= 5.11) let its root make them. */
+	struct layer_unpack_opts o = {
+		.expected_diff_id = expected,
+		.privileged = geteuid() == 0,
+		.userns = ctx->rootless,
+	};
 	int64_t size = 0;
 
-	/* TODO(rootless): o.whiteouts = LAYER_WHITEOUT_XATTR when mknod is denied. */
 	if (!mkdtemp(tmp)) {
 		pea_err_set(err, errno, "create '%s'", tmp);
 		return NULL;

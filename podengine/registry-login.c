@@ -35,6 +35,7 @@ int img_login(struct pea_ctx *ctx, const char *server, const char *user, const c
 	if (!*host)
 		return pea_err_setk(err, PEA_E_INVALID, 0, "no registry given");
 	o.creds = creds;
+	o.uid = ctx->uid;
 	c = reg_client_new(host, "", &o, false, err);
 	if (!c)
 		return pea_err_wrap(err, "login to '%s'", host);
@@ -42,7 +43,7 @@ int img_login(struct pea_ctx *ctx, const char *server, const char *user, const c
 	reg_client_free(c);
 	if (rc < 0)
 		return pea_err_wrap(err, "login to '%s'", host);
-	if (auth_login(opts->authfile, host, user, pass, err) < 0)
+	if (auth_login(opts->authfile, ctx->uid, host, user, pass, err) < 0)
 		return pea_err_wrap(err, "login to '%s'", host);
 	log_info(&ctx->log, "credentials for %s stored", host);
 	return 0;
@@ -53,7 +54,7 @@ int img_logout(struct pea_ctx *ctx, const char *server, const char *authfile,
 {
 	cleanup_free char *host = server ? login_host(server) : NULL;
 
-	if (auth_logout(authfile, host, err) < 0)
+	if (auth_logout(authfile, ctx->uid, host, err) < 0)
 		return pea_err_wrap(err, "logout");
 	return 0;
 }

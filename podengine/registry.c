@@ -451,7 +451,8 @@ static int client_creds(struct reg_client *c, const struct img_registry_opts *op
 
 	if (opts && opts->creds)
 		return auth_parse_creds(opts->creds, &c->user, &c->pass, err);
-	r = auth_lookup(opts ? opts->authfile : NULL, c->domain, &c->user, &c->pass, err);
+	r = auth_lookup(opts ? opts->authfile : NULL, opts ? opts->uid : 0, c->domain, &c->user,
+			&c->pass, err);
 	return r < 0 ? -1 : 0;
 }
 

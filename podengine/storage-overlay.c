@@ -10,13 +10,16 @@
 #include "base/io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
+#include "podengine/layer-unpack.h"
 #include "podengine/layers.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,8 +78,8 @@ static int make_subdir(const char *dir, const char *name, struct pea_err **err)
 	return 0;
 }
 
-static int overlay_create(struct pea_ctx *ctx, const char *dir, const char *const *diff_ids,
-			  size_t n, bool with_upper, struct pea_err **err)
+int store_overlay_create(struct pea_ctx *ctx, const char *dir, const char *const *diff_ids,
+			 size_t n, bool with_upper, struct pea_err **err)
 {
 	cleanup_strbuf struct strbuf lower = STRBUF_INIT;
 	cleanup_free char *lowerf = path_join(dir, "lower");
@@ -130,39 +133,106 @@ static int overlay_mount(struct pea_ctx *ctx, const char *dir, bool readonly,
 	return overlay_mount_in(ldir, merged, readonly ? MS_RDONLY : 0, opts.buf, err);
 }
 
-static bool try_probe(struct pea_ctx *ctx, const char *tmp)
+const char *store_opaque_xattr(struct pea_ctx *ctx)
 {
-	static const char *const subdirs[] = { "l1", "l2", "upper", "work", "merged" };
-	cleanup_free char *merged = path_join(tmp, "merged");
-	cleanup_strbuf struct strbuf opts = STRBUF_INIT;
-	size_t i;
-	bool ok;
-
-	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++)
-		if (make_subdir(tmp, subdirs[i], NULL) < 0)
-			return false;
-	strbuf_addf(&opts, "lowerdir=l2:l1,upperdir=upper,workdir=work");
-	add_common_opts(ctx, &opts);
-	ok = overlay_mount_in(tmp, merged, 0, opts.buf, NULL) == 0;
-	if (ok)
-		umount2(merged, MNT_DETACH);
-	return ok;
+	return ctx->rootless ? "user.overlay.opaque" : "trusted.overlay.opaque";
 }
 
-bool store_overlay_supported(struct pea_ctx *ctx)
+static int probe_file(const char *tmp, const char *name, struct pea_err **err)
+{
+	cleanup_free char *p = path_join(tmp, name);
+
+	return io_write_file_atomic(p, "x", 1, 0644, err);
+}
+
+int store_probe_prepare(struct pea_ctx *ctx, const char *tmp, struct pea_err **err)
+{
+	static const char *const subdirs[] = { "l1", "l1/d", "l2", "l2/d", "upper", "work",
+					       "merged" };
+	cleanup_free char *l2p = path_join(tmp, "l2");
+	cleanup_free char *opq = path_join(tmp, "l2/d");
+	cleanup_close int l2 = -1;
+	size_t i;
+
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++)
+		if (make_subdir(tmp, subdirs[i], err) < 0)
+			return -1;
+	if (probe_file(tmp, "l1/keep", err) < 0 || probe_file(tmp, "l1/b", err) < 0 ||
+	    probe_file(tmp, "l1/d/a", err) < 0 || probe_file(tmp, "l2/d/n", err) < 0)
+		return -1;
+	/* What layer_unpack_fd() makes of `.wh.b` and `d/.wh..wh..opq`. */
+	l2 = open(l2p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l2 < 0 || layer_make_whiteout(l2, "b", LAYER_WHITEOUT_CHARDEV, ctx->rootless) < 0)
+		return pea_err_set(err, errno, "create a whiteout");
+	if (setxattr(opq, store_opaque_xattr(ctx), "y", 1, 0) < 0)
+		return pea_err_set(err, errno, "set %s", store_opaque_xattr(ctx));
+	return 0;
+}
+
+int store_probe_check(const char *merged, struct pea_err **err)
+{
+	cleanup_free char *keep = path_join(merged, "keep");
+	cleanup_free char *n = path_join(merged, "d/n");
+	cleanup_free char *a = path_join(merged, "d/a");
+	cleanup_free char *b = path_join(merged, "b");
+	struct stat st;
+
+	if (lstat(keep, &st) < 0 || lstat(n, &st) < 0)
+		return pea_err_set(err, errno, "the merged view lacks the lower layers' files");
+	if (lstat(b, &st) == 0)
+		return pea_err_set(err, 0, "whiteouts are not honoured");
+	if (lstat(a, &st) == 0)
+		return pea_err_set(err, 0, "opaque directories are not honoured");
+	return 0;
+}
+
+char *store_probe_why(const char *driver, struct pea_err *e)
+{
+	const char *rest = e && !strncmp(e->msg, "mount ", 6) ? strstr(e->msg, "': ") : NULL;
+	char *why;
+
+	/* "mount overlay on '/long/probe/path': X" says no more than "mount: X" */
+	if (e && !strncmp(e->msg, "mount ", 6) && (e->errnum || rest))
+		why = xasprintf("%s: mount: %s", driver, e->errnum ? strerror(e->errnum) : rest + 3);
+	else
+		why = xasprintf("%s: %s%s%s", driver, e ? e->msg : "failed",
+				e && e->errnum ? ": " : "", e && e->errnum ? strerror(e->errnum) : "");
+	pea_err_free(e);
+	return why;
+}
+
+bool store_overlay_works(struct pea_ctx *ctx, char **why)
 {
 	cleanup_free char *tmp = xasprintf("%s/probe-overlay-XXXXXX", ctx->root);
-	bool ok;
+	cleanup_free char *merged = NULL;
+	cleanup_strbuf struct strbuf opts = STRBUF_INIT;
+	struct pea_err *e = NULL;
+	int r;
 
-	if (io_mkdir_p(ctx->root, 0700, NULL) < 0 || !mkdtemp(tmp))
+	if (io_mkdir_p(ctx->root, 0700, &e) < 0 || !mkdtemp(tmp)) {
+		if (!e)
+			pea_err_set(&e, errno, "create '%s'", tmp);
+		*why = store_probe_why("overlay", e);
 		return false;
-	ok = try_probe(ctx, tmp);
+	}
+	merged = path_join(tmp, "merged");
+	strbuf_addstr(&opts, "lowerdir=l2:l1,upperdir=upper,workdir=work");
+	add_common_opts(ctx, &opts);
+	r = store_probe_prepare(ctx, tmp, &e);
+	if (r == 0 && (r = overlay_mount_in(tmp, merged, 0, opts.buf, &e)) == 0) {
+		r = store_probe_check(merged, &e);
+		umount2(merged, MNT_DETACH);
+	}
 	io_rm_rf(tmp, NULL);
-	return ok;
+	if (r < 0) {
+		*why = store_probe_why("overlay", e);
+		return false;
+	}
+	return true;
 }
 
 const struct storage_driver_ops store_overlay_ops = {
 	.name = "overlay",
-	.create = overlay_create,
+	.create = store_overlay_create,
 	.mount = overlay_mount,
 };

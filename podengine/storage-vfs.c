@@ -27,7 +27,11 @@ static int vfs_create(struct pea_ctx *ctx, const char *dir, const char *const *d
 	cleanup_free char *rootfs = path_join(dir, "rootfs");
 	cleanup_free char *merged = path_join(dir, "merged");
 	cleanup_close int dst = -1;
-	struct copytree_opts c = { .privileged = !ctx->rootless, .layers = true };
+	/* Rootless we are root of the user namespace: the copies keep the
+	 * layers' owners (all mapped, layer_ensure saw to that). */
+	struct copytree_opts c = {
+		.privileged = geteuid() == 0, .userns = ctx->rootless, .layers = true,
+	};
 	size_t i;
 
 	(void)with_upper;

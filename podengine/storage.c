@@ -18,6 +18,7 @@
 
 static const struct storage_driver_ops *const drivers[] = {
 	&store_overlay_ops,
+	&store_fuse_overlay_ops,
 	&store_vfs_ops,
 };
 
@@ -32,37 +33,18 @@ const struct storage_driver_ops *store_driver_ops(const char *name, struct pea_e
 	return NULL;
 }
 
-const char *store_driver_name(struct pea_ctx *ctx)
-{
-	cleanup_free char *cache = path_join(ctx->runroot, "storage-driver");
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-	const char *name;
-
-	if (ctx->storage_driver && *ctx->storage_driver)
-		return ctx->storage_driver;
-	if (io_read_file(cache, &sb, NULL) == 0) {
-		strbuf_rtrim(&sb);
-		if (!strcmp(sb.buf, "overlay"))
-			return "overlay";
-		if (!strcmp(sb.buf, "vfs"))
-			return "vfs";
-	}
-	name = store_overlay_supported(ctx) ? "overlay" : "vfs";
-	/* Best effort: a missing cache only costs another probe. */
-	if (io_mkdir_p(ctx->runroot, 0700, NULL) == 0)
-		io_write_file_atomic(cache, name, strlen(name), 0644, NULL);
-	return name;
-}
-
 bool store_is_mountpoint(const char *path)
 {
 	struct statx stx;
 	struct stat st, parent;
 	cleanup_free char *up = NULL;
 
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) == 0 &&
-	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
-		return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) == 0) {
+		if (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+			return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	} else if (errno == ENOTCONN) {
+		return true;   /* a FUSE mount whose daemon is gone */
+	}
 	up = path_join(path, "..");
 	if (lstat(path, &st) < 0 || stat(up, &parent) < 0)
 		return false;
@@ -126,12 +108,26 @@ static int create_dir(struct pea_ctx *ctx, const char *dir, const char *const *d
 	return 0;
 }
 
+/* merged is mounted and usable.  A FUSE mount whose daemon died (killed,
+ * OOM) is taken away here, so that it is mounted afresh. */
+static bool live_mount(const char *merged)
+{
+	struct stat st;
+
+	if (!store_is_mountpoint(merged))
+		return false;
+	if (stat(merged, &st) == 0 || errno != ENOTCONN)
+		return true;
+	umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW);
+	return false;
+}
+
 static char *mount_dir(struct pea_ctx *ctx, const char *dir, bool readonly, struct pea_err **err)
 {
 	cleanup_free char *merged = path_join(dir, "merged");
 	const struct storage_driver_ops *ops;
 
-	if (store_is_mountpoint(merged))
+	if (live_mount(merged))
 		return steal_ptr(merged);
 	if (!(ops = dir_driver(dir, err)) || ops->mount(ctx, dir, readonly, err) < 0)
 		return NULL;
@@ -244,7 +240,7 @@ char *store_image_mount(struct pea_ctx *ctx, const char *image_id, const char *c
 		return NULL;
 	dir = path_join(parent, image_id);
 	merged = path_join(dir, "merged");
-	if (store_is_mountpoint(merged))
+	if (live_mount(merged))
 		return steal_ptr(merged);
 	/* Not mounted: whatever is there is a leftover; start afresh. */
 	if (io_rm_rf(dir, err) < 0 || create_dir(ctx, dir, diff_ids, n, false, err) < 0)

@@ -54,7 +54,9 @@ int vol_mark_copied(struct pea_ctx *ctx, const char *name, struct pea_err **err)
 static int populate_locked(struct pea_ctx *ctx, const char *data, const char *src_dir,
 			   struct pea_err **err)
 {
-	struct copytree_opts c = { .privileged = !ctx->rootless };
+	/* Rootless we are root of the user namespace: the volume gets the
+	 * image's owners as the container sees them (e.g. 33 -> subuid+32). */
+	struct copytree_opts c = { .privileged = geteuid() == 0, .userns = ctx->rootless };
 	cleanup_close int s = open(src_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int d = -1;
 	if (s < 0) {

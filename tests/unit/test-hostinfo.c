@@ -334,7 +334,7 @@ TEST(info_json_has_everything)
 	if (geteuid() != 0)
 		SKIP("needs root (rootful OCI runtime)");
 	ctx_setup(&ctx, "info");
-	doc = host_info_json(&ctx, "overlay", NULL);
+	doc = host_info_json(&ctx, "overlay", "test", NULL);
 	CHECK(doc != NULL);
 	CHECK(json_object_object_get_ex(doc, "host", &host));
 	static const char *const keys[] = { "arch", "kernel", "os", "hostname", "cpus",
@@ -356,8 +356,27 @@ TEST(info_json_has_everything)
 	CHECK_STR(json_object_get_string(json_object_object_get(store, "graphRoot")), ctx.root);
 	CHECK_STR(json_object_get_string(json_object_object_get(store, "runRoot")),
 		  ctx.runroot);
+	CHECK(json_object_object_get_ex(store, "graphStatus", &v));
+	CHECK_STR(json_object_get_string(json_object_object_get(v, "Native Overlay Diff")),
+		  "true");
+	CHECK_STR(json_object_get_string(json_object_object_get(v, "Driver Reason")), "test");
+	/* rootful: podman's null id maps, and host.security.rootless */
+	CHECK(json_object_object_get_ex(host, "idMappings", &v));
+	CHECK(json_object_object_get_ex(v, "uidmap", &rts) && rts == NULL);
+	CHECK(json_object_object_get_ex(host, "security", &v));
+	CHECK(json_object_object_get_ex(v, "rootless", &rts) && !json_object_get_boolean(rts));
 	json_object_put(doc);
 	ctx_release(&ctx);
+}
+
+TEST(backing_filesystem_names)
+{
+	CHECK_STR(host_fs_name(0xEF53), "extfs");
+	CHECK_STR(host_fs_name(0x58465342), "xfs");
+	CHECK_STR(host_fs_name(0x01021994), "tmpfs");
+	/* f_type is a signed long on some ABIs: only the low 32 bits count */
+	CHECK_STR(host_fs_name(0xffffffff9123683eUL), "btrfs");
+	CHECK_STR(host_fs_name(0x1234), "unknown");
 }
 
 int main(void)
@@ -373,6 +392,7 @@ int main(void)
 	RUN(runtime_probe_runs_a_container);
 	RUN(runtime_select_picks_a_working_runtime);
 	RUN(info_json_has_everything);
+	RUN(backing_filesystem_names);
 	io_rm_rf(tmpdir, NULL);
 	return tap_done();
 }

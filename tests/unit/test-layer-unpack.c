@@ -4,6 +4,7 @@
 #include "base/io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
+#include "podengine/copy-tree.h"
 #include "podengine/digest.h"
 #include "podengine/layer-unpack.h"
 
@@ -11,9 +12,11 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -390,6 +393,150 @@ TEST(export_round_trip)
 	io_rm_rf(d2, NULL);
 }
 
+/* The XATTR whiteout form (what a user namespace gets where the file system
+ * refuses mknod 0/0): an empty file marked user.overlay.whiteout, its
+ * directory user.overlay.opaque=x; a vfs copy (copy-tree, layers mode)
+ * deletes what it hides, keeps an "x" directory merged, and honours a "y"
+ * opaque directory. */
+TEST(xattr_whiteouts_and_vfs_copy)
+{
+	static const struct tent lower[] = {
+		{ "gone", AE_IFREG, 0644, "g", 0, 0 },
+		{ "d", AE_IFDIR, 0755, NULL, 0, 0 },
+		{ "d/old", AE_IFREG, 0644, "o", 0, 0 },
+		{ "e", AE_IFDIR, 0755, NULL, 0, 0 },
+		{ "e/x", AE_IFREG, 0644, "x", 0, 0 },
+		{ "e/keep", AE_IFREG, 0644, "k", 0, 0 },
+	};
+	static const struct tent upper[] = {
+		{ ".wh.gone", AE_IFREG, 0644, NULL, 0, 0 },
+		{ "d", AE_IFDIR, 0755, NULL, 0, 0 },
+		{ "d/.wh..wh..opq", AE_IFREG, 0644, NULL, 0, 0 },
+		{ "d/new", AE_IFREG, 0644, "n", 0, 0 },
+		{ "e/.wh.x", AE_IFREG, 0644, NULL, 0, 0 },
+	};
+	cleanup_free char *lo = tmpdir(), *up = tmpdir();
+	cleanup_free char *wh = path_join(up, "gone"), *e = path_join(up, "e");
+	cleanup_strbuf struct strbuf t1 = STRBUF_INIT, t2 = STRBUF_INIT;
+	cleanup_close int f1 = -1, f2 = -1, d1 = -1, d2 = -1;
+	struct layer_unpack_opts o = { .privileged = true, .userns = true,
+				       .whiteouts = LAYER_WHITEOUT_XATTR };
+	struct copytree_opts c = { .privileged = true, .layers = true };
+	struct pea_err *err = NULL;
+	struct stat st;
+	char v[4] = "";
+
+	build_tar(lower, sizeof(lower) / sizeof(lower[0]), NULL, &t1);
+	build_tar(upper, sizeof(upper) / sizeof(upper[0]), NULL, &t2);
+	f1 = memfd_of(&t1);
+	f2 = memfd_of(&t2);
+	d1 = open(lo, O_RDONLY | O_DIRECTORY);
+	d2 = open(up, O_RDONLY | O_DIRECTORY);
+	CHECK_INT(layer_unpack_fd(f1, d1, NULL, NULL, NULL, &err), 0);
+	CHECK_INT(layer_unpack_fd(f2, d2, &o, NULL, NULL, &err), 0);
+	CHECK_INT(lstat(wh, &st), 0);
+	CHECK(S_ISREG(st.st_mode) && st.st_size == 0);
+	CHECK_INT(lgetxattr(wh, "user.overlay.whiteout", v, sizeof(v) - 1), 1);
+	CHECK_INT(lgetxattr(e, "user.overlay.opaque", v, sizeof(v) - 1), 1);
+	CHECK_STR(v, "x");
+	CHECK_INT(copytree_into(d2, d1, &c, &err), 0);
+	if (err)
+		printf("# %s\n", err->msg);
+	{
+		cleanup_free char *g = path_join(lo, "gone"), *old = path_join(lo, "d/old");
+		cleanup_free char *n = path_join(lo, "d/new"), *x = path_join(lo, "e/x");
+		cleanup_free char *k = path_join(lo, "e/keep");
+
+		CHECK(!io_exists(g));
+		CHECK(!io_exists(old));
+		CHECK(io_exists(n));
+		CHECK(!io_exists(x));
+		CHECK(io_exists(k));
+	}
+	io_rm_rf(lo, NULL);
+	io_rm_rf(up, NULL);
+}
+
+/* In a user namespace that maps only uid/gid 0 (a rootless user without
+ * /etc/subuid ranges): whiteouts and opaque dirs still work (0/0 chardev,
+ * user.overlay.opaque), device nodes are skipped, and an owner that is not
+ * mapped fails naming the entry and the ids.  Runs in a child; the exit
+ * code carries one bit per failed check. */
+static int userns_child(const char *d1, const char *d2)
+{
+	static const struct tent ok_ents[] = {
+		{ "d", AE_IFDIR, 0755, NULL, 0, 0 },
+		{ "d/.wh..wh..opq", AE_IFREG, 0644, NULL, 0, 0 },
+		{ ".wh.gone", AE_IFREG, 0644, NULL, 0, 0 },
+		{ "dev/null", AE_IFCHR, 0666, NULL, 0, 0 },
+		{ "f", AE_IFREG, 0644, "x", 0, 0 },
+	};
+	static const struct tent bad_ents[] = {
+		{ "var", AE_IFDIR, 0755, NULL, 0, 0 },
+		{ "var/www", AE_IFDIR, 0755, NULL, 33, 33 },
+	};
+	cleanup_strbuf struct strbuf t1 = STRBUF_INIT, t2 = STRBUF_INIT;
+	cleanup_close int f1 = -1, f2 = -1, dfd1 = -1, dfd2 = -1;
+	struct layer_unpack_opts o = { .privileged = true, .userns = true };
+	struct pea_err *err = NULL;
+	cleanup_free char *dd = path_join(d1, "d"), *dev = path_join(d1, "dev/null");
+	cleanup_free char *gone = path_join(d1, "gone");
+	struct stat st;
+	char v[4] = "";
+	int bad = 0;
+
+	if (unshare(CLONE_NEWUSER) < 0 || io_write_existing("/proc/self/setgroups", "deny", NULL) < 0 ||
+	    io_write_existing("/proc/self/uid_map", "0 0 1", NULL) < 0 ||
+	    io_write_existing("/proc/self/gid_map", "0 0 1", NULL) < 0)
+		return 64;
+	build_tar(ok_ents, sizeof(ok_ents) / sizeof(ok_ents[0]), NULL, &t1);
+	build_tar(bad_ents, sizeof(bad_ents) / sizeof(bad_ents[0]), NULL, &t2);
+	f1 = memfd_of(&t1);
+	f2 = memfd_of(&t2);
+	dfd1 = open(d1, O_RDONLY | O_DIRECTORY);
+	dfd2 = open(d2, O_RDONLY | O_DIRECTORY);
+	if (layer_unpack_fd(f1, dfd1, &o, NULL, NULL, &err) < 0) {
+		printf("# %s\n", err->msg);
+		bad |= 1;
+	}
+	if (lgetxattr(dd, "user.overlay.opaque", v, sizeof(v) - 1) != 1 || strcmp(v, "y"))
+		bad |= 2;
+	if (lstat(gone, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(0, 0))
+		bad |= 4;
+	if (lstat(dev, &st) == 0)
+		bad |= 8;
+	pea_err_free(err);
+	err = NULL;
+	if (layer_unpack_fd(f2, dfd2, &o, NULL, NULL, &err) == 0)
+		bad |= 16;
+	else if (!strstr(err->msg, "layer entry 'var/www") || !strstr(err->msg, "33:33") ||
+		 !strstr(err->msg, "insufficient UIDs or GIDs") || !strstr(err->msg, "/etc/subuid"))
+		bad |= 32;
+	if (err)
+		printf("# unmapped: %s\n", err->msg);
+	pea_err_free(err);
+	fflush(stdout);
+	return bad;
+}
+
+TEST(single_id_user_namespace)
+{
+	cleanup_free char *d1 = tmpdir(), *d2 = tmpdir();
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(userns_child(d1, d2));
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WEXITSTATUS(status), 0);
+	CHECK_INT(count_entries(d2), 0);
+	io_rm_rf(d1, NULL);
+	io_rm_rf(d2, NULL);
+}
+
 int main(void)
 {
 	umask(022);
@@ -402,5 +549,7 @@ int main(void)
 	RUN(digest_mismatch_leaves_nothing);
 	RUN(garbage_is_refused);
 	RUN(export_round_trip);
+	RUN(xattr_whiteouts_and_vfs_copy);
+	RUN(single_id_user_namespace);
 	return tap_done();
 }

@@ -15,9 +15,11 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "base/banned.h"
@@ -126,6 +128,13 @@ static int import(struct pea_ctx *ctx, const char *const *spec, char id[DIGEST_M
 	return r;
 }
 
+static bool have_fuse_overlayfs(void)
+{
+	cleanup_free char *prog = store_fuse_program();
+
+	return prog && access("/dev/fuse", F_OK) == 0;
+}
+
 static char *read_in(const char *dir, const char *name)
 {
 	cleanup_free char *p = path_join(dir, name);
@@ -155,7 +164,10 @@ static void check_merged(const char *m)
 	CHECK_STR(k, "1");
 }
 
-static void three_layers(const char *driver)
+/* rootless: layers as a rootless store has them (user.overlay.opaque,
+ * layer-unpack.h) and overlay mounted with "userxattr" - here as root of
+ * the initial namespace, which the kernel allows too. */
+static void three_layers_as(const char *driver, bool rootless)
 {
 	struct pea_ctx ctx;
 	struct pea_err *err = NULL;
@@ -164,6 +176,7 @@ static void three_layers(const char *driver)
 	cleanup_free char *m = NULL, *m2 = NULL, *newf = NULL, *upnew = NULL, *cdir = NULL;
 
 	ctx_setup(&ctx, driver);
+	ctx.rootless = rootless;
 	CHECK_INT(import(&ctx, l1, ids[0]), 0);
 	CHECK_INT(import(&ctx, l2, ids[1]), 0);
 	CHECK_INT(import(&ctx, l3, ids[2]), 0);
@@ -185,7 +198,7 @@ static void three_layers(const char *driver)
 	newf = path_join(m, "new");
 	CHECK_INT(io_write_file_atomic(newf, "n", 1, 0644, &err), 0);
 	cdir = xasprintf("%s/containers/c1", ctx.root);
-	if (!strcmp(driver, "overlay")) {
+	if (strcmp(driver, "vfs")) {
 		upnew = path_join(cdir, "upper/new");
 		CHECK(io_exists(upnew));
 	}
@@ -208,6 +221,11 @@ out:
 	ctx_teardown(&ctx);
 }
 
+static void three_layers(const char *driver)
+{
+	three_layers_as(driver, false);
+}
+
 TEST(overlay_three_layers)
 {
 	three_layers("overlay");
@@ -216,6 +234,48 @@ TEST(overlay_three_layers)
 TEST(vfs_three_layers)
 {
 	three_layers("vfs");
+}
+
+TEST(fuse_overlayfs_three_layers)
+{
+	if (!have_fuse_overlayfs())
+		SKIP("needs the fuse-overlayfs program and /dev/fuse");
+	three_layers("fuse-overlayfs");
+}
+
+TEST(rootless_layers_overlay_userxattr)
+{
+	three_layers_as("overlay", true);
+}
+
+TEST(rootless_layers_vfs)
+{
+	three_layers_as("vfs", true);
+}
+
+TEST(rootless_layers_fuse_overlayfs)
+{
+	if (!have_fuse_overlayfs())
+		SKIP("needs the fuse-overlayfs program and /dev/fuse");
+	three_layers_as("fuse-overlayfs", true);
+}
+
+TEST(rootless_opaque_is_a_user_xattr)
+{
+	struct pea_ctx ctx;
+	char id[DIGEST_MAX];
+	cleanup_free char *d = NULL, *dir = NULL;
+	char v[4] = "";
+
+	ctx_setup(&ctx, "vfs");
+	ctx.rootless = true;
+	CHECK_INT(import(&ctx, l2, id), 0);
+	dir = layer_diff_dir(&ctx, id);
+	d = path_join(dir, "d");
+	CHECK_INT(lgetxattr(d, "user.overlay.opaque", v, sizeof(v) - 1), 1);
+	CHECK_STR(v, "y");
+	CHECK_INT(lgetxattr(d, "trusted.overlay.opaque", v, sizeof(v) - 1), -1);
+	ctx_teardown(&ctx);
 }
 
 TEST(overlay_120_layers)
@@ -300,20 +360,118 @@ TEST(vfs_image_mount)
 	image_view("vfs");
 }
 
-TEST(driver_probe_picks_overlay_and_caches)
+TEST(fuse_overlayfs_image_mount)
+{
+	if (!have_fuse_overlayfs())
+		SKIP("needs the fuse-overlayfs program and /dev/fuse");
+	image_view("fuse-overlayfs");
+}
+
+static char *record_of(struct pea_ctx *ctx)
+{
+	cleanup_free char *p = path_join(ctx->root, "storage-driver");
+	struct strbuf sb = STRBUF_INIT;
+
+	io_read_file(p, &sb, NULL);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void write_record(struct pea_ctx *ctx, const char *text)
+{
+	cleanup_free char *p = path_join(ctx->root, "storage-driver");
+
+	io_write_file_atomic(p, text, strlen(text), 0600, NULL);
+}
+
+TEST(driver_probe_picks_overlay_and_records_it)
 {
 	struct pea_ctx ctx;
-	cleanup_free char *cache = NULL;
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	cleanup_free char *rec = NULL, *reason = NULL, *probes = NULL;
 
 	ctx_setup(&ctx, NULL);
 	CHECK_STR(store_driver_name(&ctx), "overlay");
-	cache = path_join(ctx.runroot, "storage-driver");
-	CHECK_INT(io_read_file(cache, &sb, NULL), 0);
-	CHECK_STR(sb.buf, "overlay");
-	io_write_file_atomic(cache, "vfs", 3, 0644, NULL);
+	rec = record_of(&ctx);
+	CHECK_STR(rec, "overlay\noverlay mounts under the graph root\n");
+	reason = store_driver_reason(&ctx);
+	CHECK_STR(reason, "overlay mounts under the graph root");
+	/* the store keeps what it has, whatever a probe would say now */
+	write_record(&ctx, "vfs\nmade so\n");
 	CHECK_STR(store_driver_name(&ctx), "vfs");
+	free(reason);
+	reason = store_driver_reason(&ctx);
+	CHECK_STR(reason, "made so");
+	/* the probe leaves nothing behind */
+	probes = xasprintf("ls %s | grep -q probe", ctx.root);
+	CHECK(system(probes) != 0);
 	ctx_teardown(&ctx);
+}
+
+TEST(driver_flag_records_a_new_store_and_overrides_an_old_one)
+{
+	struct pea_ctx ctx;
+	cleanup_free char *rec = NULL, *reason = NULL;
+
+	ctx_setup(&ctx, "vfs");
+	CHECK_STR(store_driver_name(&ctx), "vfs");
+	rec = record_of(&ctx);
+	CHECK_STR(rec, "vfs\n--storage-driver vfs when the store was made\n");
+	free(ctx.storage_driver);
+	ctx.storage_driver = NULL;
+	CHECK_STR(store_driver_name(&ctx), "vfs");
+	ctx.storage_driver = xstrdup("overlay");
+	CHECK_STR(store_driver_name(&ctx), "overlay");
+	reason = store_driver_reason(&ctx);
+	CHECK_STR(reason, "--storage-driver overlay (the store's driver is vfs)");
+	free(rec);
+	rec = record_of(&ctx);
+	CHECK_STR(rec, "vfs\n--storage-driver vfs when the store was made\n");
+	ctx_teardown(&ctx);
+}
+
+TEST(rootless_probe_mounts_overlay_with_userxattr)
+{
+	struct pea_ctx ctx;
+	cleanup_free char *reason = NULL, *why = NULL;
+
+	ctx_setup(&ctx, NULL);
+	ctx.rootless = true;
+	CHECK_STR(store_driver_name(&ctx), "overlay");
+	reason = store_driver_reason(&ctx);
+	CHECK_STR(reason, "overlay mounts in the user namespace (userxattr)");
+	if (have_fuse_overlayfs()) {
+		CHECK(store_fuse_overlay_works(&ctx, &why));
+		if (why)
+			printf("# %s\n", why);
+	}
+	ctx_teardown(&ctx);
+}
+
+TEST(driver_record_parse_and_format)
+{
+	char *name = NULL, *reason = NULL, *text;
+
+	CHECK_INT(store_record_parse("overlay\n", &name, &reason), 0);
+	CHECK_STR(name, "overlay");
+	CHECK_STR(reason, "");
+	free(name);
+	free(reason);
+	CHECK_INT(store_record_parse("fuse-overlayfs  \nwhy: not\nrest\n", &name, &reason), 0);
+	CHECK_STR(name, "fuse-overlayfs");
+	CHECK_STR(reason, "why: not");
+	free(name);
+	free(reason);
+	CHECK_INT(store_record_parse("vfs", &name, &reason), 0);
+	CHECK_STR(name, "vfs");
+	free(name);
+	free(reason);
+	CHECK_INT(store_record_parse("btrfs\n", &name, &reason), -1);
+	CHECK_INT(store_record_parse("", &name, &reason), -1);
+	text = store_record_format("vfs", "a\nb");
+	CHECK_STR(text, "vfs\na b\n");
+	free(text);
+	text = store_record_format("overlay", NULL);
+	CHECK_STR(text, "overlay\n\n");
+	free(text);
 }
 
 TEST(layer_ensure_from_blob_verifies_diff_id)
@@ -397,7 +555,16 @@ int main(void)
 	RUN(overlay_120_layers);
 	RUN(overlay_image_mount);
 	RUN(vfs_image_mount);
-	RUN(driver_probe_picks_overlay_and_caches);
+	RUN(fuse_overlayfs_three_layers);
+	RUN(fuse_overlayfs_image_mount);
+	RUN(rootless_layers_overlay_userxattr);
+	RUN(rootless_layers_vfs);
+	RUN(rootless_layers_fuse_overlayfs);
+	RUN(rootless_opaque_is_a_user_xattr);
+	RUN(driver_probe_picks_overlay_and_records_it);
+	RUN(driver_flag_records_a_new_store_and_overrides_an_old_one);
+	RUN(rootless_probe_mounts_overlay_with_userxattr);
+	RUN(driver_record_parse_and_format);
 	RUN(layer_ensure_from_blob_verifies_diff_id);
 	RUN(concurrent_layer_ensure);
 	return tap_done();
