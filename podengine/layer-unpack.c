@@ -245,6 +245,11 @@ static int chown_entry(struct unpacker *u, struct archive_entry *e, int pfd, con
 		return 0;
 	if (fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH)) == 0)
 		return 0;
+	if (errno == EINVAL && u->opts.userns && u->opts.ignore_unmapped) {
+		if (u->opts.unmapped)
+			(*u->opts.unmapped)++;
+		return 0;
+	}
 	if (errno == EINVAL && u->opts.userns)
 		return entry_err(err, 0, entry,
 				 "owner %u:%u is not mapped in the user namespace: potentially "

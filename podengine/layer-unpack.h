@@ -50,6 +50,12 @@ struct layer_unpack_opts {
 	 * them anyway: containers-storage skips them too), and an owner that is
 	 * not mapped fails with a message that says to add subordinate ids. */
 	bool userns;
+	/* With `userns` and a single-id mapping (no subordinate ids): an owner
+	 * that is not mapped leaves the entry root's instead of failing, as
+	 * podman's ignore_chown_errors does; each such entry is counted in
+	 * *unmapped (may be NULL). */
+	bool ignore_unmapped;
+	size_t *unmapped;
 	enum layer_whiteout_fmt whiteouts;
 };
 

@@ -9,6 +9,7 @@
  *   layers/tmp-XXXXXX/     unpacks in progress
  *   l/<short>              -> ../layers/<hex>/diff */
 #include "podengine/layers.h"
+#include "podengine/rootless.h"
 #include "base/cleanup.h"
 #include "base/io.h"
 #include "base/lockfile.h"
@@ -109,10 +110,13 @@ static char *unpack_to_tmp(struct pea_ctx *ctx, int fd, const char *expected,
 	 * (uid 33 in the tar = 33 in the container = subuid start + 32 on the
 	 * host).  Whiteouts stay 0/0 character devices: the kernels that mount
 	 * overlay in a user namespace at all (>= 5.11) let its root make them. */
+	size_t unmapped = 0;
 	struct layer_unpack_opts o = {
 		.expected_diff_id = expected,
 		.privileged = geteuid() == 0,
 		.userns = ctx->rootless,
+		.ignore_unmapped = ctx->rootless && rootless_single_mapping(),
+		.unmapped = &unmapped,
 	};
 	int64_t size = 0;
 
@@ -127,6 +131,11 @@ static char *unpack_to_tmp(struct pea_ctx *ctx, int fd, const char *expected,
 	}
 	if (layer_unpack_fd(fd, dfd, &o, out_diff_id, &size, err) < 0)
 		goto fail;
+	if (unmapped)
+		log_warn(&ctx->log,
+			 "layer %s: %zu files owned by ids not mapped in the user namespace belong "
+			 "to root instead (single-id mapping: add ranges for your user to "
+			 "/etc/subuid and /etc/subgid)", out_diff_id, unmapped);
 	sizef = path_join(tmp, "size");
 	size_txt = xasprintf("%lld", (long long)size);
 	if (io_write_file_atomic(sizef, size_txt, strlen(size_txt), 0600, err) < 0)

@@ -79,6 +79,18 @@ static bool uid_map_is_userns(const char *path)
 	return !(a == 0 && b == 0 && c == 4294967295UL);
 }
 
+bool rootless_single_mapping(void)
+{
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	unsigned long a, b, c;
+
+	if (io_read_file("/proc/self/uid_map", &sb, NULL) < 0)
+		return false;
+	strbuf_rtrim(&sb);
+	/* one line, one id */
+	return !strchr(sb.buf, '\n') && sscanf(sb.buf, "%lu %lu %lu", &a, &b, &c) == 3 && c == 1;
+}
+
 bool rootless_gid_mapped(gid_t gid)
 {
 	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
@@ -222,7 +234,8 @@ static int map_ids(struct pea_ctx *ctx, pid_t pid, struct pea_err **err)
 	}
 	log_warn(&ctx->log,
 		 "no subordinate id range for user %s in %s: using a single uid/gid mapping "
-		 "(container root = you, no other ids; images with files owned by other ids fail). "
+		 "(container root = you, no other ids: files of images owned by other ids become "
+		 "root's). "
 		 "Add ranges with: usermod --add-subuids 100000-165535 --add-subgids "
 		 "100000-165535 %s",
 		 name ? name : "?", !hu ? "/etc/subuid" : "/etc/subgid", name ? name : "USER");

@@ -60,6 +60,9 @@ int rootless_stop_pause(struct pea_ctx *ctx, struct pea_err **err);
  * frees. */
 char *rootless_cgroup_delegated(void);
 
+/* Inside a user namespace that maps one id only (no subordinate ranges). */
+bool rootless_single_mapping(void);
+
 /* Is gid mapped in this process's user namespace (its gid_map)?  True
  * outside a user namespace. */
 bool rootless_gid_mapped(gid_t gid);
