@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
@@ -238,6 +239,17 @@ static int exec_err(struct texec *e, const struct targ *a, const char *fmt, ...)
 			    a->text ? a->text : "", msg);
 }
 
+/* Documents printed with camelCase keys (info: "host", "graphDriverName")
+ * answer podman's Go field names ({{.Host.GraphDriverName}}) too. */
+static struct json_object *field_nocase(struct json_object *v, const char *f)
+{
+	json_object_object_foreach(v, key, val) {
+		if (!strcasecmp(key, f))
+			return val;
+	}
+	return NULL;
+}
+
 /* Follow a field chain from v (a new reference is returned in *out). */
 static int walk_fields(struct texec *e, const struct targ *a, struct json_object *v,
 		       struct json_object **out)
@@ -250,7 +262,8 @@ static int walk_fields(struct texec *e, const struct targ *a, struct json_object
 
 		if (!json_object_is_type(v, json_type_object))
 			return exec_err(e, a, "can't evaluate field %s in a non-object", f);
-		if (!json_object_object_get_ex(v, f, &child) && isupper((unsigned char)f[0]))
+		if (!json_object_object_get_ex(v, f, &child) && isupper((unsigned char)f[0]) &&
+		    !(child = field_nocase(v, f)))
 			return exec_err(e, a, "can't evaluate field %s", f);
 		v = child;
 	}

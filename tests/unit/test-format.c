@@ -108,6 +108,17 @@ TEST(conditionals_and_range)
 	CHECK_FMT("{{$n := .Name}}{{$n}}!", ctr, false, "web!\n");
 }
 
+TEST(go_field_names_find_camel_case_keys)
+{
+	const char *info = "{\"host\":{\"security\":{\"rootless\":true}},"
+			   "\"store\":{\"graphDriverName\":\"overlay\"}}";
+
+	CHECK_FMT("{{.Host.Security.Rootless}} {{.Store.GraphDriverName}}", info, false,
+		  "true overlay\n");
+	CHECK_FMT("{{.host.security.rootless}}", info, false, "true\n");
+	CHECK(!run("{{.Host.Nope}}", info, false));
+}
+
 TEST(whitespace_trimming)
 {
 	CHECK_FMT("a  {{- .Name -}}  b", ctr, false, "awebb\n");
@@ -315,6 +326,7 @@ int main(void)
 	RUN(default_table_matches_podman_images);
 	RUN(tabwriter_column_blocks);
 	RUN(template_exec_header_mode);
+	RUN(go_field_names_find_camel_case_keys);
 	RUN(default_formats);
 	RUN(human_size);
 	RUN(human_ago);
