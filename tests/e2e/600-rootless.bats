@@ -620,3 +620,28 @@ EOF
 	run_rpp a unshare readlink /proc/self/ns/user
 	assert_equal "$output" "$(readlink "/proc/$pause/ns/user")"
 }
+
+@test "rootless: a pod reaches the outside through pasta (a server on the host, at the pod's gateway)" {
+	rootless_user_create a
+	rl_pull a busybox
+	# the "outside": a web server of the host's, on its 127.0.0.1 only
+	mkdir -p "$TEST_DIR/www"
+	echo outside-ok >"$TEST_DIR/www/index.html"
+	p=$(free_port)
+	busybox httpd -f -p "127.0.0.1:$p" -h "$TEST_DIR/www" &
+	srv=$!
+	wait_http "http://127.0.0.1:$p/" outside-ok
+	run_rpp a pod create --name out
+	assert_success
+	run_rpp a run -d --pod out --name cli "$BB" "${LONG[@]}"
+	assert_success
+	got=
+	for _ in $(seq 20); do
+		got=$(rpp a exec cli sh -c 'gw=$(ip route | awk "/^default/ {print \$3}");
+			timeout 3 wget -qO- "http://$gw:'"$p"'/"' 2>"$TEST_DIR/wget.err") && break
+		sleep 0.2
+	done
+	kill "$srv"
+	wait "$srv" 2>/dev/null || true
+	assert_equal "$got" outside-ok "pod -> host ($(cat "$TEST_DIR/wget.err"))"
+}
