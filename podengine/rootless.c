@@ -1,6 +1,7 @@
 /* Rootless user namespace and its pause process (see rootless.h). */
 #include "podengine/rootless.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -115,6 +116,20 @@ bool rootless_in_userns(void)
 	return uid_map_is_userns("/proc/self/uid_map");
 }
 
+/* Dead but not yet reaped (or gone). */
+static bool proc_is_zombie(pid_t pid)
+{
+	char path[64];
+	cleanup_strbuf struct strbuf st = STRBUF_INIT;
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (io_read_file(path, &st, NULL) < 0)
+		return true;
+	p = strrchr(st.buf, ')');
+	return !p || !p[1] || p[2] == 'Z' || p[2] == 'X';
+}
+
 /* Is pid our pause process: comm peapod-userns, owned by uid, in a user
  * namespace other than the initial one? */
 static bool is_our_pause(pid_t pid, uid_t uid)
@@ -134,6 +149,8 @@ static bool is_our_pause(pid_t pid, uid_t uid)
 	strbuf_rtrim(&comm);
 	if (strcmp(comm.buf, PAUSE_COMM))
 		return false;
+	if (proc_is_zombie(pid))
+		return false;   /* killed; PID 1 reaps it when it gets round to it */
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 	return uid_map_is_userns(path);
 }
@@ -257,34 +274,22 @@ static int map_ids(struct pea_ctx *ctx, pid_t pid, struct pea_err **err)
 	return 0;
 }
 
-/* The pause process: fds 3 (to parent) and 4 (from parent). */
-__attribute__((noreturn)) static void pause_main(void)
+/* What every pause process ends in: detached from the caller's session and
+ * descriptors, asleep until SIGTERM.  Says "r" on ready_fd first. */
+__attribute__((noreturn)) static void pause_sleep(int ready_fd)
 {
-	char c = 0;
 	sigset_t all;
 	int null;
 
-	if (unshare(CLONE_NEWUSER) < 0)
-		_exit(10);
-	if (xwrite_all(3, "u", 1) < 0 || xread_full(4, &c, 1) != 1 || c != 'm')
-		_exit(11);
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		_exit(12);
-	if (unshare(CLONE_NEWNS) < 0)
-		_exit(13);
-	/* The copy of the host's mounts is a slave of it already (a less
-	 * privileged mount namespace); say so: nothing mounted here goes back. */
-	(void)mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
 	(void)prctl(PR_SET_NAME, PAUSE_COMM, 0, 0, 0);
 	(void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (setsid() < 0)
 		_exit(14);
 	if (chdir("/") < 0)
 		_exit(15);
-	if (xwrite_all(3, "r", 1) < 0)
+	if (xwrite_all(ready_fd, "r", 1) < 0)
 		_exit(16);
-	close(3);
-	close(4);
+	close(ready_fd);
 	null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -300,6 +305,105 @@ __attribute__((noreturn)) static void pause_main(void)
 	signal(SIGTERM, SIG_DFL);
 	for (;;)
 		pause();
+}
+
+/* The pause process: fds 3 (to parent) and 4 (from parent). */
+__attribute__((noreturn)) static void pause_main(void)
+{
+	char c = 0;
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		_exit(10);
+	if (xwrite_all(3, "u", 1) < 0 || xread_full(4, &c, 1) != 1 || c != 'm')
+		_exit(11);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		_exit(12);
+	if (unshare(CLONE_NEWNS) < 0)
+		_exit(13);
+	/* The copy of the host's mounts is a slave of it already (a less
+	 * privileged mount namespace); say so: nothing mounted here goes back. */
+	(void)mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
+	close(4);
+	pause_sleep(3);
+}
+
+/* A new pause process in the namespaces this process is in (after joining
+ * those of a container monitor whose pause process is gone). */
+static pid_t start_pause_here(struct pea_err **err)
+{
+	int ready[2];
+	pid_t pid;
+	char c = 0;
+
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return pea_err_set(err, errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return pea_err_set(err, errno, "fork");
+	}
+	if (pid == 0) {
+		if (dup2(ready[1], 100) < 0 || dup2(100, 3) < 0)
+			_exit(9);
+		close_range(4, ~0U, 0);
+		pause_sleep(3);
+	}
+	close(ready[1]);
+	if (xread_full(ready[0], &c, 1) != 1 || c != 'r') {
+		close(ready[0]);
+		kill(pid, SIGKILL);
+		return pea_err_set(err, 0, "start a new pause process");
+	}
+	close(ready[0]);
+	return pid;
+}
+
+/* A peapod-conmon of this user and run root still in the user namespace
+ * (its --exit-dir is <runroot>/exits): the namespaces outlive a killed
+ * pause process as long as such a monitor runs.  0 when none. */
+static pid_t find_ns_holder(struct pea_ctx *ctx)
+{
+	cleanup_free char *exits = path_join(ctx->runroot, "exits");
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d))) {
+		char path[64];
+		cleanup_strbuf struct strbuf comm = STRBUF_INIT;
+		cleanup_strbuf struct strbuf cmd = STRBUF_INIT;
+		struct stat st;
+		const char *a, *end;
+		int64_t pid;
+
+		if (parse_i64(de->d_name, 2, 4194304, &pid, NULL, NULL) < 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+		if (stat(path, &st) < 0 || st.st_uid != ctx->uid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		if (io_read_file(path, &comm, NULL) < 0)
+			continue;
+		strbuf_rtrim(&comm);
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+		if (strcmp(comm.buf, "peapod-conmon") || !uid_map_is_userns(path))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+		if (io_read_file(path, &cmd, NULL) < 0)
+			continue;
+		for (a = cmd.buf, end = cmd.buf + cmd.len; a < end; a += strlen(a) + 1) {
+			if (!strcmp(a, "--exit-dir") && a + strlen(a) + 1 < end &&
+			    !strcmp(a + strlen(a) + 1, exits)) {
+				found = (pid_t)pid;
+				break;
+			}
+		}
+	}
+	closedir(d);
+	return found;
 }
 
 static pid_t start_pause(struct pea_ctx *ctx, struct pea_err **err)
@@ -411,7 +515,8 @@ int rootless_enter(struct pea_ctx *ctx, struct pea_err **err)
 	cleanup_free char *pf = NULL;
 	cleanup_close int lock = -1;
 	char buf[32];
-	pid_t pid;
+	pid_t pid, holder;
+	bool fresh;
 
 	if (!ctx->rootless || ctx->in_userns)
 		return 0;
@@ -424,19 +529,34 @@ int rootless_enter(struct pea_ctx *ctx, struct pea_err **err)
 	if (lock < 0)
 		return -1;
 	pid = rootless_pause_pid(ctx);
-	if (!pid) {
+	fresh = !pid;
+	holder = pid ? 0 : find_ns_holder(ctx);
+	if (holder) {
+		/* The pause process died (killed) while containers run: their
+		 * monitors keep the namespaces; join those and keep them anew. */
+		if (join(holder, err) < 0)
+			return pea_err_wrap(err, "rootless");
+		pid = start_pause_here(err);
+		if (pid < 0)
+			return pea_err_wrap(err, "rootless");
+		log_warn(&ctx->log, "the pause process of %s was gone: joined the namespaces of "
+			 "container monitor %d and started a new one (%d)", ctx->runroot,
+			 (int)holder, (int)pid);
+	} else if (!pid) {
 		pid = start_pause(ctx, err);
 		if (pid < 0)
 			return pea_err_wrap(err, "rootless");
+		log_debug(&ctx->log, "rootless: pause process %d", (int)pid);
+	}
+	if (fresh) {
 		pf = pidfile_path(ctx);
 		snprintf(buf, sizeof(buf), "%d\n", (int)pid);
 		if (io_write_file_atomic(pf, buf, strlen(buf), 0600, err) < 0) {
 			kill(pid, SIGKILL);
 			return -1;
 		}
-		log_debug(&ctx->log, "rootless: pause process %d", (int)pid);
 	}
-	if (join(pid, err) < 0)
+	if (!holder && join(pid, err) < 0)
 		return pea_err_wrap(err, "rootless");
 	snprintf(buf, sizeof(buf), "%u", (unsigned)ctx->uid);
 	setenv(ROOTLESS_ENV_UID, buf, 1);
@@ -453,19 +573,8 @@ int rootless_stop_pause(struct pea_ctx *ctx, struct pea_err **err)
 	if (pid > 0 && kill(pid, SIGTERM) < 0 && errno != ESRCH)
 		return pea_err_set(err, errno, "stop the pause process %d", (int)pid);
 	/* It is not our child: wait until it is gone or a zombie. */
-	for (i = 0; pid > 0 && i < 200; i++) {
-		char path[64];
-		cleanup_strbuf struct strbuf st = STRBUF_INIT;
-		const char *p;
-
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-		if (io_read_file(path, &st, NULL) < 0)
-			break;
-		p = strrchr(st.buf, ')');
-		if (p && p[1] && p[2] == 'Z')
-			break;
+	for (i = 0; pid > 0 && i < 200 && !proc_is_zombie(pid); i++)
 		nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
-	}
 	if (unlink(pf) < 0 && errno != ENOENT)
 		return pea_err_set(err, errno, "remove '%s'", pf);
 	return 0;

@@ -645,3 +645,25 @@ EOF
 	wait "$srv" 2>/dev/null || true
 	assert_equal "$got" outside-ok "pod -> host ($(cat "$TEST_DIR/wget.err"))"
 }
+
+@test "rootless: a killed pause process is replaced from a running container's monitor; the container stays usable" {
+	rootless_user_create a
+	rl_pull a busybox
+	run_rpp a run -d --name keep "$BB" "${LONG[@]}"
+	assert_success
+	old=$(rl_pause_pid a)
+	[ -n "$old" ] || fail "no pause process"
+	kill -9 "$old"
+	run_rpp a ps --format '{{.Names}} {{.Status}}'
+	assert_success
+	assert_output_contains "keep Up"
+	assert_stderr_contains "was gone: joined the namespaces of container monitor"
+	new=$(rl_pause_pid a)
+	[ -n "$new" ] && [ "$new" != "$old" ] || fail "pause process not replaced ($old -> $new)"
+	# the same namespaces: the container's rootfs mount is still seen, exec works
+	run_rpp a exec keep echo exec-ok
+	assert_success
+	assert_equal "$output" exec-ok
+	run_rpp a rm -f keep
+	assert_success
+}
