@@ -492,7 +492,12 @@ static struct json_object *build_mounts(const struct oci_spec_in *in, struct pea
 	bool priv = s->security.privileged;
 	static const char *const etc[] = { "hosts", "resolv.conf", "hostname" };
 
-	add_default(arr, s, "/proc", "proc", "proc", "nosuid,noexec,nodev");
+	if (in->rootless && in->pidns_path && !strcmp(in->pidns_path, "host"))
+		/* a user namespace may not mount the host pid namespace's proc:
+		 * bind it, as podman does for rootless --pid=host */
+		add_default(arr, s, "/proc", "bind", "/proc", "rbind,nosuid,noexec,nodev");
+	else
+		add_default(arr, s, "/proc", "proc", "proc", "nosuid,noexec,nodev");
 	add_default(arr, s, "/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k");
 	add_default(arr, s, "/dev/pts", "devpts", "devpts",
 		    in->no_tty_gid ? "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620"
@@ -501,7 +506,14 @@ static struct json_object *build_mounts(const struct oci_spec_in *in, struct pea
 		add_default(arr, s, "/dev/shm", "bind", in->shm_path, "rbind,rprivate,nosuid,noexec,nodev");
 	else
 		add_default(arr, s, "/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k");
-	add_default(arr, s, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
+	if (in->rootless && in->ipcns_path && !strcmp(in->ipcns_path, "host")) {
+		/* the same for the host ipc namespace's mqueue (when the host
+		 * has it mounted at all) */
+		if (access("/dev/mqueue", F_OK) == 0)
+			add_default(arr, s, "/dev/mqueue", "bind", "/dev/mqueue",
+				    "rbind,nosuid,noexec,nodev");
+	} else
+		add_default(arr, s, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
 	if (priv && in->netns_path && in->netns_path[0] == '/')
 		/* runc turns sysfs into a read-only rbind of the host's /sys when
 		 * the container joins a netns it did not create (a pod's): a

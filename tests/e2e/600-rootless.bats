@@ -667,3 +667,33 @@ EOF
 	run_rpp a rm -f keep
 	assert_success
 }
+
+@test "rootless: hostNetwork, hostPID and hostIPC pods run (host /proc bound, not mounted)" {
+	rootless_user_create a
+	rl_pull a busybox
+	rl_write a hostns.yaml <<EOF2
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hostns
+spec:
+  hostNetwork: true
+  hostPID: true
+  hostIPC: true
+  containers:
+  - name: a
+    image: $BB
+    command: ["sleep", "1000"]
+EOF2
+	run_rpp a kube play "$(rl_home a)/hostns.yaml"
+	assert_success
+	# the host's pid 1 is seen, and the host's interfaces
+	run_rpp a exec hostns-a sh -c 'test -d /proc/1 && ps -o pid | wc -l'
+	assert_success
+	[ "$output" -gt 5 ] || fail "only $output processes seen: not the host's pid namespace"
+	run_rpp a exec hostns-a cat /proc/net/dev
+	assert_success
+	assert_output_contains "$(ip -o link show | awk -F': ' 'NR==2 {sub(/@.*/, "", $2); print $2}')"
+	run_rpp a kube down "$(rl_home a)/hostns.yaml"
+	assert_success
+}
