@@ -19,13 +19,23 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char fuzz_tmpl[] = "/tmp/pea-fuzz-tar-XXXXXX";
+
+/* The scratch dir goes when the fuzzer exits (a finished -runs=N). */
+static void fuzz_root_remove(void)
+{
+	io_rm_rf(fuzz_tmpl, NULL);
+}
+
 static char *fuzz_root(void)
 {
-	static char tmpl[] = "/tmp/pea-fuzz-tar-XXXXXX";
 	static char *root;
 
-	if (!root)
-		root = mkdtemp(tmpl);
+	if (!root) {
+		root = mkdtemp(fuzz_tmpl);
+		if (root)
+			atexit(fuzz_root_remove);
+	}
 	return root;
 }
 
