@@ -295,6 +295,11 @@ rootless_suite_sweep() {
 		rm -rf --one-file-system "$l"
 	done
 	_rl_locked _rl_dev_release none
+	# nobody holds the devices any more: the shared lock dir goes too
+	if [ "$(_rl_dev_holders)" = 0 ] && [ ! -f "$RL_SHARED/modes" ]; then
+		rm -rf "$RL_SHARED"
+	fi
+	return 0
 }
 
 _rl_umount_below() {
