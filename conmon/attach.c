@@ -63,19 +63,27 @@ static void on_client(struct conmon_loop *loop, int fd, uint32_t mask, void *dat
 	}
 }
 
+/* Take every client waiting in the backlog. */
+static void accept_pending(struct conmon_attach *a)
+{
+	int c;
+
+	while ((c = accept4(a->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		if (conmon_loop_add(a->loop, c, on_client, a, NULL) < 0) {
+			close(c);
+			continue;
+		}
+		ALLOC_GROW(a->clients, a->nr + 1, a->alloc);
+		a->clients[a->nr++] = c;
+	}
+}
+
 static void on_accept(struct conmon_loop *loop, int fd, uint32_t mask, void *data)
 {
-	struct conmon_attach *a = data;
-	int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-	if (c < 0)
-		return;
-	if (conmon_loop_add(loop, c, on_client, a, NULL) < 0) {
-		close(c);
-		return;
-	}
-	ALLOC_GROW(a->clients, a->nr + 1, a->alloc);
-	a->clients[a->nr++] = c;
+	(void)loop;
+	(void)fd;
+	(void)mask;
+	accept_pending(data);
 }
 
 /* Bind through /proc/self/fd/N/attach: DIR may be longer than sun_path. */
@@ -130,6 +138,12 @@ void conmon_attach_broadcast(struct conmon_attach *a, enum conmon_stream stream,
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	size_t i = 0;
 
+	/* `run` connects before the container starts, but its connection may
+	 * still wait in the backlog when the first output arrives (both ready
+	 * in one epoll round, output first): take it now, or that output is
+	 * lost to it. */
+	if (a)
+		accept_pending(a);
 	while (a && i < a->nr) {
 		if (sendmsg(a->clients[i], &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
 		    errno != EAGAIN && errno != EINTR) {
