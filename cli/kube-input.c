@@ -2,7 +2,6 @@
  * (kube-input.h). */
 #include "cli/kube-input.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "base/xalloc.h"
 #include "kube/yaml.h"
 #include "podengine/host-node.h"
+#include "podengine/http.h"
 
 #include "base/banned.h"
 
@@ -43,74 +43,12 @@ static int read_fd_limited(int fd, const char *src, struct strbuf *sb, struct pe
 	return 0;
 }
 
-struct fetch {
-	struct strbuf *sb;
-	size_t start;
-	bool over;
-};
-
-static size_t on_data(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct fetch *f = arg;
-	size_t n = size * nmemb;
-
-	if (f->sb->len - f->start + n > KUBE_INPUT_MAX) {
-		f->over = true;
-		return 0;   /* aborts the transfer */
-	}
-	strbuf_add(f->sb, data, n);
-	return n;
-}
-
-static void curl_cleanupp(CURL **h)
-{
-	if (*h)
-		curl_easy_cleanup(*h);
-}
-
-static int read_url(const char *url, struct strbuf *sb, struct pea_err **err)
-{
-	__attribute__((cleanup(curl_cleanupp))) CURL *h = curl_easy_init();
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct fetch f = { sb, sb->len, false };
-	long status = 0;
-	CURLcode rc;
-
-	if (!h)
-		return pea_err_set(err, 0, "fetch '%s': cannot initialise libcurl", url);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#endif
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "peapod/0.1");
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, KUBE_INPUT_URL_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &f);
-	rc = curl_easy_perform(h);
-	if (f.over)
-		return too_big(url, err);
-	if (rc != CURLE_OK)
-		return pea_err_set(err, 0, "fetch '%s': %s", url,
-				   errbuf[0] ? errbuf : curl_easy_strerror(rc));
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	if (status >= 400)
-		return pea_err_setk(err, status == 404 ? PEA_E_NOT_FOUND : PEA_E_GENERIC, 0,
-				    "fetch '%s': HTTP status %ld", url, status);
-	return 0;
-}
-
 int cli_kube_read(const char *src, struct strbuf *sb, struct pea_err **err)
 {
 	cleanup_close int fd = -1;
 
 	if (!strncmp(src, "http://", 7) || !strncmp(src, "https://", 8))
-		return read_url(src, sb, err);
+		return http_fetch(src, KUBE_INPUT_MAX, KUBE_INPUT_URL_TIMEOUT, sb, err);
 	if (!strcmp(src, "-"))
 		return read_fd_limited(STDIN_FILENO, "<stdin>", sb, err);
 	fd = open(src, O_RDONLY | O_CLOEXEC);

@@ -3,6 +3,7 @@
  * in registry-download.c. */
 #include "podengine/registry.h"
 #include "podengine/registry-internal.h"
+#include "podengine/http.h"
 #include "base/json.h"
 #include "podengine/auth.h"
 #include "podengine/blobstore.h"
@@ -165,18 +166,9 @@ static size_t on_read_fd(char *buf, size_t size, size_t nmemb, void *arg)
 /* Options every request (and every blob transfer) gets. */
 void reg_setup_common(struct reg_client *c, CURL *h, char *errbuf)
 {
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#endif
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "peapod/0.1");
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	http_setup_base(h, errbuf);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 120L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->tls_verify ? 1L : 0L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->tls_verify ? 2L : 0L);
 	if (c->ca.len) {
