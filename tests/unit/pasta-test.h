@@ -24,6 +24,9 @@ static const char fake_pasta[] =
 	"while [ $# -gt 0 ]; do [ \"$1\" = --pid ] && pidf=$2; shift; done\n"
 	"(exec -a pasta /bin/sh -c 'while :; do sleep 0.1; done' sh --pid \"$pidf\") "
 	"</dev/null >/dev/null 2>&1 &\n"
+	/* as pasta, name the pid only once it is the daemon: here, once the
+	 * background shell has exec'd with argv[0] "pasta" */
+	"until tr '\\0' ' ' </proc/$!/cmdline 2>/dev/null | grep -q '^pasta '; do sleep 0.01; done\n"
 	"echo $! > \"$pidf\"\n";
 
 /* Write <dir>/bin/pasta and put <dir>/bin first in $PATH; returns the old
