@@ -1,5 +1,6 @@
 #include "base/ctx.h"
 #include "base/cleanup.h"
+#include "base/idmap.h"
 #include "base/io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -54,8 +55,6 @@ static char *rootless_runroot(uid_t uid)
 static bool inside_rootless_ns(uid_t *uid)
 {
 	const char *v = getenv("PEAPOD_ROOTLESS_UID");
-	cleanup_strbuf struct strbuf map = STRBUF_INIT;
-	unsigned long a, b, c;
 	char *end;
 	unsigned long u;
 
@@ -65,9 +64,7 @@ static bool inside_rootless_ns(uid_t *uid)
 	u = strtoul(v, &end, 10);
 	if (errno || *end || u == 0 || u > 0xfffffffeUL)
 		return false;
-	if (io_read_file("/proc/self/uid_map", &map, NULL) < 0 ||
-	    sscanf(map.buf, "%lu %lu %lu", &a, &b, &c) != 3 ||
-	    (a == 0 && b == 0 && c == 4294967295UL))
+	if (!idmap_is_userns("/proc/self/uid_map"))
 		return false;
 	*uid = (uid_t)u;
 	return true;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/idmap.h"
 #include "base/io.h"
 #include "base/lockfile.h"
 #include "base/parse.h"
@@ -67,53 +68,21 @@ int rootless_parse_subid(const char *text, const char *name, uint32_t id,
 	return 0;
 }
 
-/* Is the uid map of /proc/<pid> (or self) not the initial namespace's? */
-static bool uid_map_is_userns(const char *path)
-{
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-	unsigned long a, b, c;
-
-	if (io_read_file(path, &sb, NULL) < 0)
-		return false;
-	if (sscanf(sb.buf, "%lu %lu %lu", &a, &b, &c) != 3)
-		return false;
-	return !(a == 0 && b == 0 && c == 4294967295UL);
-}
-
 bool rootless_single_mapping(void)
 {
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-	unsigned long a, b, c;
+	struct idmap_range r[2];
 
-	if (io_read_file("/proc/self/uid_map", &sb, NULL) < 0)
-		return false;
-	strbuf_rtrim(&sb);
-	/* one line, one id */
-	return !strchr(sb.buf, '\n') && sscanf(sb.buf, "%lu %lu %lu", &a, &b, &c) == 3 && c == 1;
+	return idmap_read("/proc/self/uid_map", r, 2) == 1 && r[0].count == 1;
 }
 
 bool rootless_gid_mapped(gid_t gid)
 {
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-	const char *p;
-
-	if (io_read_file("/proc/self/gid_map", &sb, NULL) < 0)
-		return true;
-	for (p = sb.buf; p && *p;) {
-		unsigned long a, b, c;
-
-		if (sscanf(p, "%lu %lu %lu", &a, &b, &c) == 3 && gid >= a && gid - a < c)
-			return true;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return false;
+	return idmap_maps("/proc/self/gid_map", (uint32_t)gid);
 }
 
 bool rootless_in_userns(void)
 {
-	return uid_map_is_userns("/proc/self/uid_map");
+	return idmap_is_userns("/proc/self/uid_map");
 }
 
 /* Dead but not yet reaped (or gone). */
@@ -152,7 +121,7 @@ static bool is_our_pause(pid_t pid, uid_t uid)
 	if (proc_is_zombie(pid))
 		return false;   /* killed; PID 1 reaps it when it gets round to it */
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	return uid_map_is_userns(path);
+	return idmap_is_userns(path);
 }
 
 static char *pidfile_path(struct pea_ctx *ctx)
@@ -389,7 +358,7 @@ static pid_t find_ns_holder(struct pea_ctx *ctx)
 			continue;
 		strbuf_rtrim(&comm);
 		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-		if (strcmp(comm.buf, "peapod-conmon") || !uid_map_is_userns(path))
+		if (strcmp(comm.buf, "peapod-conmon") || !idmap_is_userns(path))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 		if (io_read_file(path, &cmd, NULL) < 0)
@@ -582,26 +551,17 @@ int rootless_stop_pause(struct pea_ctx *ctx, struct pea_err **err)
 
 static struct json_object *map_json(const char *file)
 {
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	struct idmap_range r[IDMAP_MAX];
 	struct json_object *arr = json_object_new_array();
-	const char *p;
+	int n = idmap_read(file, r, IDMAP_MAX), i;
 
-	if (io_read_file(file, &sb, NULL) < 0)
-		return arr;
-	for (p = sb.buf; p && *p;) {
-		unsigned long a, b, c;
-		struct json_object *m;
+	for (i = 0; i < n; i++) {
+		struct json_object *m = json_object_new_object();
 
-		if (sscanf(p, "%lu %lu %lu", &a, &b, &c) == 3) {
-			m = json_object_new_object();
-			json_object_object_add(m, "container_id", json_object_new_int64((int64_t)a));
-			json_object_object_add(m, "host_id", json_object_new_int64((int64_t)b));
-			json_object_object_add(m, "size", json_object_new_int64((int64_t)c));
-			json_object_array_add(arr, m);
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
+		json_object_object_add(m, "container_id", json_object_new_int64(r[i].inside));
+		json_object_object_add(m, "host_id", json_object_new_int64(r[i].outside));
+		json_object_object_add(m, "size", json_object_new_int64(r[i].count));
+		json_object_array_add(arr, m);
 	}
 	return arr;
 }

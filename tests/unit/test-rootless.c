@@ -1,8 +1,11 @@
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/unit/tap.h"
 #include "base/err.h"
+#include "base/idmap.h"
+#include "base/io.h"
 #include "podengine/rootless.h"
 
 #include "base/banned.h"
@@ -63,11 +66,49 @@ TEST(malformed_lines_of_the_user_fail)
 	pea_err_free(e);
 }
 
+static void put(const char *path, const char *text)
+{
+	if (io_write_file_atomic(path, text, strlen(text), 0600, NULL) < 0)
+		printf("# cannot write %s\n", path);
+}
+
+TEST(id_maps)
+{
+	char path[] = "/tmp/test-idmap-XXXXXX";
+	int fd = mkstemp(path);
+	struct idmap_range r[4];
+
+	CHECK(fd >= 0);
+	close(fd);
+	put(path, "         0          0 4294967295\n");
+	CHECK(!idmap_is_userns(path));
+	CHECK(idmap_maps(path, 33));
+	put(path, "         0       1001          1\n         1     100000      65536\n");
+	CHECK(idmap_is_userns(path));
+	CHECK_INT(idmap_read(path, r, 4), 2);
+	CHECK_INT(r[1].inside, 1);
+	CHECK_INT(r[1].outside, 100000);
+	CHECK_INT(r[1].count, 65536);
+	CHECK_INT(idmap_read(path, r, 1), 1);
+	CHECK(idmap_maps(path, 5));
+	CHECK(idmap_maps(path, 65536));
+	CHECK(!idmap_maps(path, 65537));
+	put(path, "0 1001 1\n");
+	CHECK(idmap_maps(path, 0));
+	CHECK(!idmap_maps(path, 5));
+	unlink(path);
+	/* unreadable: not a user namespace, and nothing refused */
+	CHECK(!idmap_is_userns(path));
+	CHECK(idmap_maps(path, 5));
+	CHECK_INT(idmap_read(path, r, 4), -1);
+}
+
 int main(void)
 {
 	RUN(by_name_first_range);
 	RUN(by_uid);
 	RUN(none);
 	RUN(malformed_lines_of_the_user_fail);
+	RUN(id_maps);
 	return tap_done();
 }
