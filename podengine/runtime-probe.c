@@ -216,42 +216,22 @@ static const char probe_config[] =
 	"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},"
 	"{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"network\"}]}}";
 
-static struct json_object *id_mapping(unsigned long host_id)
-{
-	struct json_object *arr = json_object_new_array(), *m = json_object_new_object();
-
-	json_object_object_add(m, "containerID", json_object_new_int(0));
-	json_object_object_add(m, "hostID", json_object_new_int64((int64_t)host_id));
-	json_object_object_add(m, "size", json_object_new_int(1));
-	json_object_array_add(arr, m);
-	return arr;
-}
-
-static int write_probe_config(struct pea_ctx *ctx, const char *bundle, struct pea_err **err)
+static int write_probe_config(const char *bundle, struct pea_err **err)
 {
 	cleanup_json struct json_object *cfg = json_tokener_parse(probe_config);
 	cleanup_free char *path = path_join(bundle, "config.json");
-	struct json_object *linux_ = NULL, *ns = NULL, *user;
 	const char *text;
 
 	if (!cfg)
 		return pea_err_set(err, 0, "build probe config");
-	if (ctx->rootless) {
-		json_object_object_get_ex(cfg, "linux", &linux_);
-		json_object_object_get_ex(linux_, "namespaces", &ns);
-		user = json_object_new_object();
-		json_object_object_add(user, "type", json_object_new_string("user"));
-		json_object_array_add(ns, user);
-		json_object_object_add(linux_, "uidMappings", id_mapping(getuid()));
-		json_object_object_add(linux_, "gidMappings", id_mapping(getgid()));
-	}
+	/* Rootless, the probe runs inside the user's namespace as containers
+	 * do (rootless.h): no user namespace of its own. */
 	text = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PLAIN);
 	return io_write_file_atomic(path, text, strlen(text), 0644, err);
 }
 
 /* bundle/rootfs/{bin/busybox,proc,dev} and bundle/config.json. */
-static int make_bundle(struct pea_ctx *ctx, const char *bundle, const char *busybox,
-		       struct pea_err **err)
+static int make_bundle(const char *bundle, const char *busybox, struct pea_err **err)
 {
 	cleanup_free char *bin = xasprintf("%s/rootfs/bin", bundle);
 	cleanup_free char *proc = xasprintf("%s/rootfs/proc", bundle);
@@ -271,7 +251,7 @@ static int make_bundle(struct pea_ctx *ctx, const char *bundle, const char *busy
 		return pea_err_set(err, errno, "create '%s'", dst);
 	if (io_copy_fd(in, out, err) < 0)
 		return -1;
-	return write_probe_config(ctx, bundle, err);
+	return write_probe_config(bundle, err);
 }
 
 /* Run the trivial container; sets ri->works / ri->reason. */
@@ -321,7 +301,7 @@ static int probe_uncached(struct pea_ctx *ctx, struct runtime_info *ri, struct p
 	bundle = path_join(tmpdir, "runtime-probe-XXXXXX");
 	if (!mkdtemp(bundle))
 		return pea_err_set(err, errno, "create '%s'", bundle);
-	r = make_bundle(ctx, bundle, busybox, err);
+	r = make_bundle(bundle, busybox, err);
 	if (r == 0) {
 		ri->probed = true;
 		probe_run(bundle, ri);
